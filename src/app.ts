@@ -1,0 +1,154 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+import Fastify, { type FastifyServerOptions } from "fastify";
+import { authRoutes } from "./auth/routes.ts";
+import { authenticate } from "./auth/scope.ts";
+import type { Config } from "./config.ts";
+import { contactRoutes } from "./contacts/routes.ts";
+import { Contact } from "./contacts/schema.ts";
+import type { Db } from "./db/db.ts";
+import { exportRoutes } from "./exports/routes.ts";
+import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
+import { Problem as ProblemSchema } from "./http/schemas.ts";
+import { importRoutes } from "./imports/routes.ts";
+import { tagRoutes } from "./tags/routes.ts";
+
+export const WEB_DIST = fileURLToPath(new URL("../web/dist/", import.meta.url));
+
+export interface AppOptions {
+  db: Db;
+  config: Config;
+  logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * Request bodies are checked strictly (no type coercion, unknown fields refused); query
+ * strings and path parameters are text, so numbers and repeated keys are coerced there.
+ */
+function validatorCompiler() {
+  const options = { allErrors: true, removeAdditional: false, useDefaults: true, strict: false } as const;
+  const body = addFormats.default(new Ajv.default({ ...options, coerceTypes: false }));
+  const query = addFormats.default(new Ajv.default({ ...options, coerceTypes: "array" }));
+  for (const ajv of [body, query]) ajv.addSchema(ProblemSchema).addSchema(Contact);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === "body" ? body : query).compile(schema);
+}
+
+export async function buildApp({ db, config, logger }: AppOptions) {
+  const app = Fastify({
+    logger: logger ?? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+    requestIdHeader: "x-request-id",
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  app.addSchema(ProblemSchema);
+  app.addSchema(Contact);
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = toProblem(error as Error, request);
+    if (problem.status >= 500) request.log.error({ err: error }, "request failed");
+    return sendProblem(reply, problem);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React Aria positions popovers with inline style attributes.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // A session cookie must never be sent to a page served over plain HTTP by a proxy.
+    strictTransportSecurity: false,
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "Contacts API",
+        version: "1.0.0",
+        description: "The contacts, tags, exports and imports of a workspace. Errors are RFC 9457 problem+json.",
+      },
+      servers: [{ url: "/" }],
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", description: "An API token from POST /api/v1/tokens" },
+          session: { type: "apiKey", in: "cookie", name: "contacts_session" },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", staticCSP: true });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  app.get("/healthz", { schema: { hide: true } }, async () => {
+    await db.query("select 1");
+    return { status: "ok" };
+  });
+
+  await app.register(
+    async (api) => {
+      api.addHook("onRequest", authenticate(db));
+      await api.register(rateLimit, {
+        hook: "preHandler",
+        max: config.apiRateLimit,
+        timeWindow: 60_000,
+        keyGenerator: (request) => request.auth?.credential ?? request.ip,
+        errorResponseBuilder: (_request, context) =>
+          new Problem(
+            429,
+            `Too many requests: at most ${context.max} a minute. Try again in ${context.after}.`,
+            {},
+            {
+              "retry-after": String(Math.ceil(context.ttl / 1000)),
+            },
+          ),
+      });
+      await api.register(authRoutes(db, config));
+      await api.register(contactRoutes(db));
+      await api.register(tagRoutes(db));
+      await api.register(exportRoutes(db));
+      await api.register(importRoutes(db, config));
+    },
+    { prefix: "/api/v1" },
+  );
+
+  if (existsSync(WEB_DIST)) {
+    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    if (request.method === "GET" && !path.startsWith("/api/") && existsSync(WEB_DIST)) {
+      // The web app routes in the browser: every page is its index.html.
+      return reply.header("cache-control", "no-cache").sendFile("index.html");
+    }
+    return sendProblem(reply, path.startsWith("/api/") ? notFound("resource") : new Problem(404, "Not found."));
+  });
+
+  return app;
+}
+
+export { problemBody };

@@ -1,0 +1,106 @@
+import type { Position } from "./cursor.ts";
+
+/** What the list, the count and the export filter on. */
+export interface ContactFilter {
+  q?: string;
+  /** Tag ids; a contact must carry all of them. */
+  tagIds?: string[];
+  language?: string;
+  ids?: string[];
+}
+
+interface SortSpec {
+  /** The SQL expression the index is on; the keyset compares it, then the id. */
+  key: string;
+  type: "timestamptz" | "text";
+}
+
+/** Each sort matches an index `(workspace_id, <key>, id)`, read forwards or backwards. */
+export const SORTS: Record<string, SortSpec> = {
+  createdAt: { key: "c.created_at", type: "timestamptz" },
+  updatedAt: { key: "c.updated_at", type: "timestamptz" },
+  lastSeenAt: { key: "coalesce(c.last_seen_at, '-infinity')", type: "timestamptz" },
+  name: { key: "c.sort_name", type: "text" },
+};
+
+export const SORT_VALUES = Object.keys(SORTS).flatMap((s) => [s, `-${s}`]);
+export const DEFAULT_SORT = "-createdAt";
+
+/** The columns that make a contact, its tags in name order included. */
+export const CONTACT_COLUMNS = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
+  c.external_id, c.created_at, c.updated_at, c.last_seen_at, c.version,
+  array(select t.name from contact_tags ct join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id
+        where ct.workspace_id = c.workspace_id and ct.contact_id = c.id order by lower(t.name)) as tags`;
+
+/** `%`, `_` and `\` in a search match themselves. */
+export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The digits of a search that looks like (part of) a phone number: "0612 345" → "0612345". */
+export function phoneDigits(q: string): string | undefined {
+  if (!/^[\d\s()+\-./]+$/.test(q)) return undefined;
+  const digits = q.replace(/\D/g, "");
+  return digits.length >= 3 ? digits : undefined;
+}
+
+/**
+ * The WHERE clause of a filter, scoped to one workspace, with its parameters. Search
+ * folds case and accents the way the indexed `search_text` column was folded.
+ */
+export function whereClause(workspaceId: string, filter: ContactFilter, params: unknown[] = []) {
+  params.push(workspaceId);
+  const conditions = [`c.workspace_id = $${params.length}`];
+  const q = filter.q?.trim();
+  if (q) {
+    params.push(`%${escapeLike(q)}%`);
+    let search = `c.search_text like contacts_fold($${params.length})`;
+    const digits = phoneDigits(q);
+    if (digits && digits !== q) {
+      params.push(`%${digits}%`);
+      search = `(${search} or c.search_text like $${params.length})`;
+    }
+    conditions.push(search);
+  }
+  if (filter.language) {
+    params.push(filter.language);
+    conditions.push(`c.language = $${params.length}`);
+  }
+  for (const tagId of filter.tagIds ?? []) {
+    params.push(tagId);
+    conditions.push(
+      `exists (select 1 from contact_tags ct where ct.workspace_id = c.workspace_id and ct.contact_id = c.id and ct.tag_id = $${params.length})`,
+    );
+  }
+  if (filter.ids) {
+    params.push(filter.ids);
+    conditions.push(`c.id = any($${params.length}::uuid[])`);
+  }
+  return { where: conditions.join(" and "), params };
+}
+
+/** One keyset page: contacts after `after` in `sort` order, plus their sort keys. */
+export function pageQuery(
+  workspaceId: string,
+  filter: ContactFilter,
+  sort: string,
+  limit: number,
+  after?: Position,
+  columns = CONTACT_COLUMNS,
+) {
+  const descending = sort.startsWith("-");
+  const spec = SORTS[descending ? sort.slice(1) : sort];
+  if (!spec) throw new Error(`unknown sort ${sort}`);
+  const { where, params } = whereClause(workspaceId, filter);
+  let keyset = "";
+  if (after) {
+    params.push(after.key, after.id);
+    const k = params.length - 1;
+    keyset = ` and (${spec.key}, c.id) ${descending ? "<" : ">"} ($${k}::${spec.type}, $${k + 1}::uuid)`;
+  }
+  params.push(limit);
+  const direction = descending ? "desc" : "asc";
+  const sql = `select ${columns}, ${spec.key} as sort_key from contacts c
+    where ${where}${keyset}
+    order by ${spec.key} ${direction}, c.id ${direction}
+    limit $${params.length}`;
+  return { sql, params };
+}

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import { recordEvent } from "../audit/store.ts";
+import { requireRole } from "../auth/scope.ts";
+import { tagName } from "../contacts/fields.ts";
+import type { Db } from "../db/db.ts";
+import { sqlState } from "../db/db.ts";
+import { invalid, notFound, Problem } from "../http/problem.ts";
+import * as S from "../http/schemas.ts";
+import { listTags } from "./store.ts";
+
+const Tag = Type.Object({ name: Type.String(), contactCount: Type.Integer() });
+
+function checkedName(value: string, field: string) {
+  try {
+    return tagName(value);
+  } catch (error) {
+    throw invalid([{ field, message: (error as Error).message }]);
+  }
+}
+
+export const tagRoutes =
+  (db: Db): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.get(
+      "/tags",
+      {
+        schema: {
+          tags: ["tags"],
+          summary: "The tag catalogue with how many contacts carry each tag",
+          response: { 200: Type.Array(Tag), ...S.problems(401) },
+        },
+      },
+      async (request) => listTags(db, request.auth.workspace.id),
+    );
+
+    app.post(
+      "/tags",
+      {
+        schema: {
+          tags: ["tags"],
+          summary: "Add a tag to the catalogue (admin)",
+          body: Type.Object({ name: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+          response: { 201: Tag, ...S.problems(400, 401, 403, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "admin");
+        const name = checkedName(request.body.name, "name");
+        const workspaceId = request.auth.workspace.id;
+        try {
+          await db.transaction(async (tx) => {
+            await tx.query("insert into tags (workspace_id, name) values ($1, $2)", [workspaceId, name]);
+            await recordEvent(tx, workspaceId, request.auth.actor, "tag.created", { details: { name } });
+          });
+        } catch (error) {
+          if (sqlState(error) !== "23505") throw error;
+          throw new Problem(409, `The tag "${name}" already exists (names are compared regardless of case).`, {
+            field: "name",
+            errors: [{ field: "name", message: "already exists" }],
+          });
+        }
+        return reply.code(201).send({ name, contactCount: 0 });
+      },
+    );
+
+    app.delete(
+      "/tags/:name",
+      {
+        schema: {
+          tags: ["tags"],
+          summary: "Delete a tag from the catalogue and from every contact (admin)",
+          params: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }) }),
+          response: { 204: Type.Null(), ...S.problems(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "admin");
+        const name = checkedName(request.params.name, "name");
+        const workspaceId = request.auth.workspace.id;
+        const deleted = await db.transaction(async (tx) => {
+          const rows = await tx.query<{ name: string }>(
+            "delete from tags where workspace_id = $1 and lower(name) = lower($2) returning name",
+            [workspaceId, name],
+          );
+          if (rows[0])
+            await recordEvent(tx, workspaceId, request.auth.actor, "tag.deleted", { details: { name: rows[0].name } });
+          return rows.length > 0;
+        });
+        if (!deleted) throw notFound("tag");
+        return reply.code(204).send(null);
+      },
+    );
+  };
