@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Queryable } from "../db/db.ts";
+import { createWorkspace, findWorkspaceBySlug, type Workspace } from "../workspaces/store.ts";
+import { generateContact, SEED_TAGS } from "./generate.ts";
+
+export interface SeedProgress {
+  /** Contacts written so far in this run. */
+  added: number;
+  /** Contacts asked for. */
+  total: number;
+  elapsedMs: number;
+}
+
+export interface SeedOptions {
+  /** How many contacts to add. */
+  count: number;
+  /** Rows per INSERT; each batch is one statement. */
+  batchSize?: number;
+  onProgress?: (progress: SeedProgress) => void;
+}
+
+export interface SeedResult {
+  workspace: Workspace;
+  /** The index of the first contact generated in this run. */
+  start: number;
+  added: number;
+  elapsedMs: number;
+}
+
+/** The workspace with this slug, created (with its starter tags) when it does not exist yet. */
+export async function seedWorkspace(db: Db, slug: string): Promise<Workspace> {
+  const existing = await findWorkspaceBySlug(db, slug);
+  if (existing) return existing;
+  return db.transaction((tx) => createWorkspace(tx, { name: slug, slug }));
+}
+
+async function seedTagIds(db: Queryable, workspaceId: string): Promise<Map<string, string>> {
+  await db.query(
+    `insert into tags (workspace_id, name) select $1, n from unnest($2::text[]) n
+     on conflict (workspace_id, lower(name)) do nothing`,
+    [workspaceId, SEED_TAGS],
+  );
+  const rows = await db.query<{ id: string; name: string }>(
+    "select id, lower(name) as name from tags where workspace_id = $1 and lower(name) = any($2::text[])",
+    [workspaceId, SEED_TAGS.map((t) => t.toLowerCase())],
+  );
+  return new Map(rows.map((r) => [r.name, r.id]));
+}
+
+const CONTACT_INSERT = `insert into contacts (workspace_id, id, first_name, last_name, email, phone, phone_digits,
+    language, timezone, external_id, created_at, updated_at, last_seen_at)
+  select $1, * from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])
+  on conflict do nothing
+  returning id`;
+
+interface Batch {
+  params: unknown[];
+  tags: { contactId: string; tagId: string }[];
+}
+
+function buildBatch(workspaceId: string, from: number, to: number, tagIds: Map<string, string>): Batch {
+  const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+  const tags: Batch["tags"] = [];
+  for (let index = from; index < to; index++) {
+    const c = generateContact(index);
+    const id = randomUUID();
+    const values = [
+      id,
+      c.firstName,
+      c.lastName,
+      c.email,
+      c.phone,
+      c.phoneDigits,
+      c.language,
+      c.timezone,
+      c.externalId,
+      c.createdAt,
+      c.updatedAt,
+      c.lastSeenAt,
+    ];
+    values.forEach((value, i) => {
+      columns[i]?.push(value);
+    });
+    for (const tag of c.tags) tags.push({ contactId: id, tagId: tagIds.get(tag.toLowerCase()) as string });
+  }
+  return { params: [workspaceId, ...columns], tags };
+}
+
+async function writeBatch(db: Db, workspaceId: string, batch: Batch): Promise<number> {
+  return db.transaction(async (tx) => {
+    const inserted = await tx.query<{ id: string }>(CONTACT_INSERT, batch.params);
+    // A contact skipped for a clash with an existing one gets no tags either.
+    const kept = new Set(inserted.map((r) => r.id));
+    const tags = batch.tags.filter((t) => kept.has(t.contactId));
+    if (tags.length) {
+      await tx.query(
+        `insert into contact_tags (workspace_id, contact_id, tag_id)
+         select $1, * from unnest($2::uuid[], $3::uuid[]) on conflict do nothing`,
+        [workspaceId, tags.map((t) => t.contactId), tags.map((t) => t.tagId)],
+      );
+    }
+    return inserted.length;
+  });
+}
+
+/**
+ * Adds `count` generated contacts to a workspace in multi-row batches. It continues the
+ * sequence after the contacts already there, so a second run adds new people; a generated
+ * contact that would clash with an existing one (same e-mail, phone or external id) is
+ * skipped rather than failing the run.
+ */
+export async function seedContacts(db: Db, workspace: Workspace, options: SeedOptions): Promise<SeedResult> {
+  const began = performance.now();
+  const batchSize = options.batchSize ?? (db.kind === "postgres" ? 5000 : 2000);
+  const tagIds = await seedTagIds(db, workspace.id);
+  const [row] = await db.query<{ n: number }>("select count(*)::int as n from contacts where workspace_id = $1", [
+    workspace.id,
+  ]);
+  const start = row?.n ?? 0;
+  const end = start + options.count;
+  let added = 0;
+  // Generate the next batch while the database writes the previous one.
+  let pending: Promise<number> | undefined;
+  for (let from = start; from < end; from += batchSize) {
+    const batch = buildBatch(workspace.id, from, Math.min(from + batchSize, end), tagIds);
+    if (pending) {
+      added += await pending;
+      options.onProgress?.({ added, total: options.count, elapsedMs: performance.now() - began });
+    }
+    pending = writeBatch(db, workspace.id, batch);
+  }
+  if (pending) {
+    added += await pending;
+    options.onProgress?.({ added, total: options.count, elapsedMs: performance.now() - began });
+  }
+  // Fresh statistics, so the planner picks the indexes for the new data at once.
+  if (db.kind === "postgres" && added > 0) await db.query("analyze contacts, contact_tags");
+  return { workspace, start, added, elapsedMs: performance.now() - began };
+}
