@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "../src/db/db.ts";
+import { migrate, readMigrations } from "../src/db/migrate.ts";
+import { openPostgres } from "../src/db/postgres.ts";
+import { type DatabaseKind, databases, freshDatabase } from "./server.ts";
+
+// The tenant table itself (its id is the workspace id) and the migration log are the only
+// tables not keyed by workspace_id.
+const GLOBAL_TABLES = new Set(["workspaces", "schema_migrations"]);
+
+describe.each(databases())("schema on %s", (kind: DatabaseKind) => {
+  let db: Db;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    ({ db, drop } = await freshDatabase(kind));
+  });
+  afterAll(() => drop?.());
+
+  it("starts every primary key and unique index with workspace_id", async () => {
+    const indexes = await db.query<{ table: string; index: string; first: string | null }>(`
+      select t.relname as table, i.relname as index, a.attname as first
+      from pg_index x
+      join pg_class i on i.oid = x.indexrelid
+      join pg_class t on t.oid = x.indrelid
+      join pg_namespace n on n.oid = t.relnamespace
+      left join pg_attribute a on a.attrelid = t.oid and a.attnum = x.indkey[0]
+      where n.nspname = 'public' and (x.indisunique or x.indisprimary)`);
+    const tenantIndexes = indexes.filter((i) => !GLOBAL_TABLES.has(i.table));
+    expect(tenantIndexes.length).toBeGreaterThan(8);
+    const offenders = tenantIndexes.filter((i) => i.first !== "workspace_id").map((i) => `${i.table}.${i.index}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it("records every migration once, and migrating again changes nothing", async () => {
+    const applied = await db.query<{ version: number }>("select version from schema_migrations order by version");
+    expect(applied.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));
+    expect(await migrate(db)).toEqual([]);
+  });
+});
+
+// Only the PostgreSQL server has several processes to race; PGlite is locked to one.
+if (process.env.TEST_DATABASE_URL) {
+  describe("migrations on the PostgreSQL server", () => {
+    it("migrates safely when two processes start at once", async () => {
+      const { url: fresh, drop: dropFresh } = await freshEmptyPostgres();
+      const a = openPostgres(fresh);
+      const b = openPostgres(fresh);
+      try {
+        const [first, second] = await Promise.all([migrate(a), migrate(b)]);
+        expect([...first, ...second].sort()).toEqual(readMigrations().map((m) => m.version));
+      } finally {
+        await a.close();
+        await b.close();
+        await dropFresh();
+      }
+    });
+  });
+}
+
+async function freshEmptyPostgres() {
+  const pg = (await import("pg")).default;
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  const name = `contacts_m_${Date.now()}`;
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(process.env.TEST_DATABASE_URL as string);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
