@@ -25,7 +25,8 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 await app.listen({ port: config.port, host: config.host });
+const address = app.server.address();
+const port = typeof address === "object" && address ? address.port : config.port;
+const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
 const where = config.databaseUrl ? "a PostgreSQL server" : `the embedded database in ${config.dataDir}`;
-app.log.info(
-  `Contacts is serving http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port} on ${where}`,
-);
+app.log.info(`Contacts is serving http://${host}:${port} on ${where}`);
