@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
-import { phone as phoneRule } from "../contacts/fields.ts";
+import { language as languageRule, phone as phoneRule, timezone as timezoneRule } from "../contacts/fields.ts";
 
 /**
  * Deterministic, realistic demo contacts. Contact number `index` is always the same
@@ -368,6 +368,14 @@ function emailOf(random: () => number, locale: Locale, first: Name | null, last:
   return address;
 }
 
+const canonical = new Map<string, string | null>();
+/** A language tag or time zone as the API would store it (this runtime may spell Asia/Kolkata "Asia/Calcutta"). */
+function stored(rule: (value: unknown) => string | null, value: string): string | null {
+  const key = `${rule.name}:${value}`;
+  if (!canonical.has(key)) canonical.set(key, rule(value));
+  return canonical.get(key) ?? null;
+}
+
 // Dates are relative to a fixed moment, so the same index gives the same contact on any day.
 const EPOCH = Date.UTC(2026, 0, 1);
 const SPAN = 6 * 365 * 24 * 3600 * 1000;
@@ -400,8 +408,8 @@ export function generateContact(index: number): SeedContact {
     email,
     phone: phone?.e164 ?? null,
     phoneDigits: phone?.digits ?? null,
-    language: random() < 0.9 ? pick(random, locale.languages) : null,
-    timezone: random() < 0.85 ? pick(random, locale.timezones) : null,
+    language: random() < 0.9 ? stored(languageRule, pick(random, locale.languages)) : null,
+    timezone: random() < 0.85 ? stored(timezoneRule, pick(random, locale.timezones)) : null,
     externalId: random() < 0.35 ? `CRM-${String(index).padStart(7, "0")}` : null,
     createdAt: new Date(created).toISOString(),
     updatedAt: new Date(updated).toISOString(),
