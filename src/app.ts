@@ -25,6 +25,18 @@ import { tagRoutes } from "./tags/routes.ts";
 
 export const WEB_DIST = fileURLToPath(new URL("../web/dist/", import.meta.url));
 
+/**
+ * Request logs name the method, the path and the request id, never the query string or
+ * headers: searches and filters carry names, e-mail addresses and phone numbers.
+ */
+export const LOG_SERIALIZERS = {
+  req: (request: { method: string; url: string; id: string }) => ({
+    id: request.id,
+    method: request.method,
+    path: request.url.split("?")[0],
+  }),
+};
+
 export interface AppOptions {
   db: Db;
   config: Config;
@@ -46,13 +58,16 @@ function validatorCompiler() {
 
 export async function buildApp({ db, config, logger }: AppOptions) {
   const app = Fastify({
-    logger: logger ?? { level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie"] },
+    logger: logger ?? { level: config.logLevel, serializers: LOG_SERIALIZERS },
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: "x-request-id",
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
   app.addSchema(ProblemSchema);
   app.addSchema(Contact);
 
