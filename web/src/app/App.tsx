@@ -1,0 +1,71 @@
+import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
+import { type Me, meQuery, useMe } from "../features/auth/api/me.ts";
+import { LoginPage } from "../features/auth/components/LoginPage.tsx";
+import { SetupPage } from "../features/auth/components/SetupPage.tsx";
+import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
+import { setUnauthorizedHandler } from "../lib/api-client.ts";
+import { navigate, useLocation } from "../lib/router.ts";
+import { AppShell } from "./AppShell.tsx";
+import { paths } from "./paths.ts";
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: { retry: (failures, error) => failures < 2 && !("status" in error && Number(error.status) < 500) },
+  },
+});
+
+export function App() {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Routes />
+    </QueryClientProvider>
+  );
+}
+
+/** Where a signed-in user starts: operators in the Inbox, admins in the Studio. */
+export const homeOf = (me: Me) => (me.role === "admin" ? paths.studio : paths.inbox);
+
+function Routes() {
+  const { pathname } = useLocation();
+  const me = useMe();
+  const client = useQueryClient();
+
+  useEffect(() => {
+    // A session that ends while the page is open (signed out elsewhere, expired) leads to sign-in.
+    setUnauthorizedHandler(() => {
+      client.setQueryData(meQuery.queryKey, null);
+    });
+  }, [client]);
+
+  const user = me.data;
+  const target = redirectFor(pathname, user);
+  useEffect(() => {
+    if (target) navigate(target, { replace: true });
+  }, [target]);
+
+  if (me.isPending) return <p className="page-loading">Loading…</p>;
+  if (me.isError) {
+    return (
+      <main className="auth-page">
+        <p role="alert">The server could not be reached: {me.error.message}</p>
+      </main>
+    );
+  }
+  if (target) return null;
+  if (!user) return pathname === paths.setup ? <SetupPage /> : <LoginPage />;
+  return (
+    <AppShell me={user}>
+      <ContactsPage key={pathname} area={pathname === paths.studio ? "studio" : "inbox"} me={user} />
+    </AppShell>
+  );
+}
+
+/** The page to go to instead of `pathname`, or null when it is the right one. */
+export function redirectFor(pathname: string, me: Me | null | undefined): string | null {
+  if (me === undefined) return null;
+  if (!me) return pathname === paths.setup || pathname === paths.login ? null : paths.login;
+  if (pathname === paths.inbox) return null;
+  if (pathname === paths.studio) return me.role === "admin" ? null : paths.inbox;
+  return homeOf(me);
+}

@@ -1,0 +1,55 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { request } from "../../../lib/api-client.ts";
+import { navigate } from "../../../lib/router.ts";
+import { meQuery } from "./me.ts";
+
+export interface LoginInput {
+  email: string;
+  password: string;
+}
+
+export interface SetupInput {
+  workspaceName: string;
+  name: string;
+  email: string;
+  password: string;
+  defaultCountry?: string;
+}
+
+/** After signing in or setting up, the app reloads who is signed in and goes home. */
+function useSignedIn() {
+  const client = useQueryClient();
+  return async () => {
+    client.clear();
+    await client.fetchQuery(meQuery);
+    navigate("/", { replace: true });
+  };
+}
+
+export function useLogin() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (input: LoginInput) => request("/auth/login", { method: "POST", body: input }),
+    onSuccess: signedIn,
+  });
+}
+
+export function useSetup() {
+  const signedIn = useSignedIn();
+  return useMutation({
+    mutationFn: (input: SetupInput) => request("/setup", { method: "POST", body: input }),
+    onSuccess: signedIn,
+  });
+}
+
+export function useLogout() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: () => request("/auth/logout", { method: "POST" }),
+    onSettled: () => {
+      client.clear();
+      client.setQueryData(meQuery.queryKey, null);
+      navigate("/login", { replace: true });
+    },
+  });
+}

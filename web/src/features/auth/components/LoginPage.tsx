@@ -1,0 +1,57 @@
+import { type FormEvent, useState } from "react";
+import { Button } from "react-aria-components";
+import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
+import { Link } from "../../../lib/router.ts";
+import { TextInput } from "../../contacts/components/TextInput.tsx";
+import { useLogin } from "../api/session.ts";
+
+const LABELS = { email: "Email", password: "Password" };
+
+export function LoginPage() {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState(NO_ERRORS);
+  const login = useLogin();
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setErrors(NO_ERRORS);
+    login.mutate({ email, password }, { onError: (error) => setErrors(formErrors(error, LABELS)) });
+  };
+
+  return (
+    <main className="auth-page">
+      <form className="auth-card" onSubmit={submit} noValidate>
+        <h1>Sign in to Contacts</h1>
+        <TextInput
+          label="Email"
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={setEmail}
+          error={errors.fields.email}
+          autoFocus
+        />
+        <TextInput
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={setPassword}
+          error={errors.fields.password}
+        />
+        {errors.form && (
+          <p className="form-error" role="alert">
+            {errors.form}
+          </p>
+        )}
+        <Button type="submit" className="button primary" isPending={login.isPending}>
+          Sign in
+        </Button>
+        <p className="muted">
+          First time on this server? <Link to="/setup">Set up a workspace</Link>
+        </p>
+      </form>
+    </main>
+  );
+}

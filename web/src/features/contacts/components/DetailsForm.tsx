@@ -1,0 +1,72 @@
+import { type FormEvent, useState } from "react";
+import { Button } from "react-aria-components";
+import type { Contact } from "../api/types.ts";
+import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
+import { type ContactDraft, draftOf, patchInput } from "../utils/draft.ts";
+import { ConflictNotice } from "./ConflictNotice.tsx";
+import { ContactFields } from "./ContactFields.tsx";
+
+interface DetailsFormProps {
+  contact: Contact;
+  homeCountry: string;
+  workspaceLanguages: string[];
+  onDone: () => void;
+}
+
+/** The panel's form for everything but the name; sends only what changed. */
+export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }: DetailsFormProps) {
+  const [before] = useState(() => draftOf(contact, homeCountry));
+  const [draft, setDraft] = useState<ContactDraft>(before);
+  const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(contact, onDone);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const changes = patchInput(before, draft);
+    if (Object.keys(changes).length === 0) onDone();
+    else send(changes);
+  };
+
+  return (
+    <form
+      className="details-form"
+      onSubmit={submit}
+      aria-label="Edit details"
+      noValidate
+      onKeyDown={(event) => {
+        if (event.key !== "Escape" || event.defaultPrevented) return;
+        event.stopPropagation();
+        onDone();
+      }}
+    >
+      <ContactFields
+        draft={draft}
+        onChange={(change) => setDraft((current) => ({ ...current, ...change }))}
+        errors={errors.fields}
+        workspaceLanguages={workspaceLanguages}
+        names={false}
+      />
+      {errors.form && (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      )}
+      {theirs ? (
+        <ConflictNotice
+          theirs={theirs}
+          mine={patchInput(before, draft)}
+          onReapply={() => reapply(patchInput(before, draft))}
+          onDiscard={onDone}
+        />
+      ) : (
+        <div className="row-actions">
+          <Button type="submit" className="button primary" isPending={isPending}>
+            Save details
+          </Button>
+          <Button className="button" onPress={onDone}>
+            Cancel
+          </Button>
+        </div>
+      )}
+    </form>
+  );
+}

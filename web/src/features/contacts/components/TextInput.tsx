@@ -1,0 +1,27 @@
+import type { ReactNode } from "react";
+import { FieldError, Input, Label, TextField } from "react-aria-components";
+
+interface TextInputProps {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  error?: ReactNode;
+  type?: "text" | "email" | "tel" | "password" | "search";
+  autoComplete?: string;
+  autoFocus?: boolean;
+  isRequired?: boolean;
+  inputMode?: "text" | "email" | "tel";
+  className?: string;
+  onKeyDown?: (event: React.KeyboardEvent) => void;
+}
+
+/** A labelled text field whose error, when there is one, is shown beside it and announced with it. */
+export function TextInput({ label, error, className, onKeyDown, inputMode, ...props }: TextInputProps) {
+  return (
+    <TextField {...props} isInvalid={Boolean(error)} className={`field ${className ?? ""}`} onKeyDown={onKeyDown}>
+      <Label>{label}</Label>
+      <Input inputMode={inputMode} />
+      <FieldError className="field-error">{error}</FieldError>
+    </TextField>
+  );
+}
