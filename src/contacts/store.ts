@@ -130,14 +130,17 @@ export async function createContact(db: Db, workspace: Workspace, actor: Actor, 
   const keys = Object.keys(fields) as (keyof ContactFields)[];
   try {
     return await db.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: string }>(
-        `insert into contacts (workspace_id${keys.map((k) => `, ${COLUMNS[k]}`).join("")})
-         values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning id`,
+      const [row] = await tx.query<ContactRow>(
+        `insert into contacts as c (workspace_id${keys.map((k) => `, ${COLUMNS[k]}`).join("")})
+         values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning ${CONTACT_COLUMNS}`,
         [workspace.id, ...keys.map((k) => fields[k])],
       );
-      const id = row?.id as string;
-      if (tags?.length) await addTags(tx, workspace.id, id, tags);
-      const contact = (await loadContact(tx, workspace.id, id)) as Contact;
+      const id = (row as ContactRow).id;
+      let contact = contactFromRow(row as ContactRow);
+      if (tags?.length) {
+        await addTags(tx, workspace.id, id, tags);
+        contact = (await loadContact(tx, workspace.id, id)) as Contact;
+      }
       await recordEvent(tx, workspace.id, actor, "contact.created", { contactId: id, after: contact });
       return contact;
     });
