@@ -27,6 +27,13 @@ describe("generateContact", () => {
     expect(unique(sample.map((c) => c.externalId))).toBeGreaterThan(SAMPLE * 0.25);
   });
 
+  it("spreads a run's creation times over the past years, rising with the index", () => {
+    const timeline = { start: 100, count: 1000 };
+    const times = Array.from({ length: 1000 }, (_, i) => Date.parse(generateContact(100 + i, timeline).createdAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(((times.at(-1) as number) - (times[0] as number)) / (365 * 24 * 3600 * 1000)).toBeGreaterThan(5);
+  });
+
   it("writes only values the API itself would store", () => {
     for (const c of sample) {
       expect(identityError(c)).toBeUndefined();
@@ -76,7 +83,9 @@ describe("seedContacts on PGlite", () => {
          from contacts where workspace_id = $1`,
         [workspace.id],
       );
-      const expected = Array.from({ length: 1500 }, (_, i) => generateContact(i));
+      const expected = Array.from({ length: 1500 }, (_, i) =>
+        generateContact(i, i < 1200 ? { start: 0, count: 1200 } : { start: 1200, count: 300 }),
+      );
       expect(row?.n).toBe(1500);
       expect(row?.emails).toBe(expected.filter((c) => c.email).length);
       expect(row?.tagged).toBe(expected.filter((c) => c.tags.length).length);

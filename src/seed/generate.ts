@@ -380,8 +380,19 @@ function stored(rule: (value: unknown) => string | null, value: string): string 
 const EPOCH = Date.UTC(2026, 0, 1);
 const SPAN = 6 * 365 * 24 * 3600 * 1000;
 
-/** Contact number `index` (0-based) of a seeded workspace. */
-export function generateContact(index: number): SeedContact {
+/** Where contacts `start` … `start + count - 1` of one seeding run lie in time. */
+export interface Timeline {
+  start: number;
+  count: number;
+}
+
+/**
+ * Contact number `index` (0-based) of a seeded workspace. With a timeline, creation
+ * times rise with the index across the past six years, as in a real workspace whose
+ * contacts were added over time (so the table's physical order follows created_at);
+ * without one, the time is drawn at random.
+ */
+export function generateContact(index: number, timeline?: Timeline): SeedContact {
   const random = prng(seedOf(index));
   const locale = pickLocale(random);
   const noName = random() < 0.03;
@@ -391,7 +402,8 @@ export function generateContact(index: number): SeedContact {
   const hasPhone = random() < 0.8;
   const phone = hasPhone || (!hasEmail && !first && !last) ? seedPhone(locale, index) : null;
   const email = hasEmail || (!phone && !first && !last) ? emailOf(random, locale, first, last, index) : null;
-  const created = EPOCH - Math.floor(random() * SPAN);
+  const slot = timeline ? (index - timeline.start + random()) / timeline.count : random();
+  const created = EPOCH - SPAN + Math.floor(slot * SPAN);
   const updated = created + Math.floor(random() * (EPOCH - created) * 0.3);
   const lastSeen = random() < 0.6 ? created + Math.floor(random() * (EPOCH - created)) : null;
   const tags: string[] = [];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Queryable } from "../db/db.ts";
 import { createWorkspace, findWorkspaceBySlug, type Workspace } from "../workspaces/store.ts";
-import { generateContact, SEED_TAGS } from "./generate.ts";
+import { generateContact, SEED_TAGS, type Timeline } from "./generate.ts";
 
 export interface SeedProgress {
   /** Contacts written so far in this run. */
@@ -59,11 +59,17 @@ interface Batch {
   tags: { contactId: string; tagId: string }[];
 }
 
-function buildBatch(workspaceId: string, from: number, to: number, tagIds: Map<string, string>): Batch {
+function buildBatch(
+  workspaceId: string,
+  from: number,
+  to: number,
+  timeline: Timeline,
+  tagIds: Map<string, string>,
+): Batch {
   const columns: unknown[][] = Array.from({ length: 12 }, () => []);
   const tags: Batch["tags"] = [];
   for (let index = from; index < to; index++) {
-    const c = generateContact(index);
+    const c = generateContact(index, timeline);
     const id = randomUUID();
     const values = [
       id,
@@ -119,11 +125,12 @@ export async function seedContacts(db: Db, workspace: Workspace, options: SeedOp
   ]);
   const start = row?.n ?? 0;
   const end = start + options.count;
+  const timeline = { start, count: options.count };
   let added = 0;
   // Generate the next batch while the database writes the previous one.
   let pending: Promise<number> | undefined;
   for (let from = start; from < end; from += batchSize) {
-    const batch = buildBatch(workspace.id, from, Math.min(from + batchSize, end), tagIds);
+    const batch = buildBatch(workspace.id, from, Math.min(from + batchSize, end), timeline, tagIds);
     if (pending) {
       added += await pending;
       options.onProgress?.({ added, total: options.count, elapsedMs: performance.now() - began });
