@@ -107,15 +107,28 @@ async function freePort(): Promise<number> {
 }
 
 /** An API token of this role for the workspace, written straight into the database. */
-async function insertToken(db: Db, workspaceId: string, role: "admin" | "operator"): Promise<string> {
+async function insertToken(
+  db: Db,
+  workspaceId: string,
+  role: "admin" | "operator",
+): Promise<{ secret: string; id: string }> {
   const { secret, hash } = newSecret("ctk_", workspaceId);
-  await db.query("insert into api_tokens (workspace_id, name, role, token_hash) values ($1, $2, $3, $4)", [
-    workspaceId,
-    `bench ${role}`,
-    role,
-    hash,
-  ]);
-  return secret;
+  const [row] = await db.query<{ id: string }>(
+    "insert into api_tokens (workspace_id, name, role, token_hash) values ($1, $2, $3, $4) returning id",
+    [workspaceId, `bench ${role}`, role, hash],
+  );
+  return { secret, id: (row as { id: string }).id };
+}
+
+/** Removes the tokens a benchmark server was given, so runs do not pile them up. */
+async function revokeTokens(databaseUrl: string, workspaceId: string, ids: string[]) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query("delete from api_tokens where workspace_id = $1 and id = any($2::uuid[])", [workspaceId, ids]);
+  } finally {
+    await client.end();
+  }
 }
 
 export interface BenchServer {
@@ -166,12 +179,14 @@ export async function startServer(opts: {
 }): Promise<BenchServer> {
   if (!opts.databaseUrl && !opts.dataDir) throw new Error("startServer needs databaseUrl or dataDir");
   const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? "" });
-  let adminToken: string;
-  let operatorToken: string;
+  let admin: { secret: string; id: string };
+  let operator: { secret: string; id: string };
+  let workspaceId: string;
   try {
     const workspace = await seedWorkspace(db, opts.slug ?? BENCH_SLUG);
-    adminToken = await insertToken(db, workspace.id, "admin");
-    operatorToken = await insertToken(db, workspace.id, "operator");
+    workspaceId = workspace.id;
+    admin = await insertToken(db, workspace.id, "admin");
+    operator = await insertToken(db, workspace.id, "operator");
   } finally {
     await db.close();
   }
@@ -214,16 +229,19 @@ export async function startServer(opts: {
   return {
     url: `${origin}/api/v1`,
     origin,
-    adminToken,
-    operatorToken,
+    adminToken: admin.secret,
+    operatorToken: operator.secret,
     pid,
     rss: () => rssOf(pid),
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill("SIGTERM");
-      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-      await exited;
-      clearTimeout(timer);
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // A PGlite directory's tokens go with the directory; a server database is kept.
+      if (opts.databaseUrl) await revokeTokens(opts.databaseUrl, workspaceId, [admin.id, operator.id]);
     },
   };
 }
