@@ -62,6 +62,8 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     requestIdHeader: "x-request-id",
+    // A malformed URL (`/%ff`) is refused by the router before any hook: still problem+json.
+    frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler());
