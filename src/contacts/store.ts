@@ -78,6 +78,23 @@ const UNIQUE_FIELDS: Record<string, "email" | "phone" | "externalId"> = {
   contacts_external_id_key: "externalId",
 };
 
+/**
+ * The field whose unique index refused a write. On a partitioned (or Citus-distributed)
+ * table the error names the partition's (or shard's) index, not ours, so the key columns
+ * in the error's detail ("Key (workspace_id, phone)=(…) already exists.") decide then.
+ */
+function uniqueFieldOf(error: unknown): "email" | "phone" | "externalId" | undefined {
+  const byName = UNIQUE_FIELDS[constraintOf(error) ?? ""];
+  if (byName) return byName;
+  const detail = typeof error === "object" && error !== null ? String((error as { detail?: unknown }).detail) : "";
+  const columns = /^Key \((.*?)\)=/
+    .exec(detail)?.[1]
+    ?.split(",")
+    .map((c) => c.trim());
+  if (columns?.[0] !== "workspace_id" || columns.length !== 2) return undefined;
+  return ({ "lower(email)": "email", phone: "phone", external_id: "externalId" } as const)[columns[1] as string];
+}
+
 const FIELD_NAMES = { email: "e-mail address", phone: "phone number", externalId: "external id" };
 
 /** A unique index refused the write: find who holds the value, for a 409 that names both. */
@@ -88,7 +105,7 @@ async function conflict(
   fields: Partial<ContactFields>,
   selfId?: string,
 ) {
-  const field = UNIQUE_FIELDS[constraintOf(error) ?? ""];
+  const field = uniqueFieldOf(error);
   if (!field) throw error;
   const value = fields[field];
   const [row] = await db.query<{ id: string }>(
