@@ -13,11 +13,25 @@ export type DatabaseKind = "pglite" | "postgres";
 
 /** The databases every API test runs on: PGlite always, the PostgreSQL server when given. */
 export function databases(): DatabaseKind[] {
+  // The partitioned run is about the PostgreSQL server's rules; PGlite ran in the main run.
+  if (partitions()) return ["postgres"];
   return process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 }
 
+/** TEST_PARTITIONS=N: tenant tables hash-partitioned by workspace_id, as Citus would distribute them. */
+export function partitions(): number | undefined {
+  const n = Number(process.env.TEST_PARTITIONS ?? "");
+  if (!process.env.TEST_PARTITIONS) return undefined;
+  if (!Number.isInteger(n) || n < 1) throw new Error(`TEST_PARTITIONS must be a positive integer, got "${n}"`);
+  if (!process.env.TEST_DATABASE_URL) throw new Error("TEST_PARTITIONS needs TEST_DATABASE_URL (a PostgreSQL server)");
+  return n;
+}
+
 /** A fresh, migrated database of the kind asked for; `drop` removes it. */
-export async function freshDatabase(kind: DatabaseKind): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
+export async function freshDatabase(
+  kind: DatabaseKind,
+  partitionCount = partitions(),
+): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
   if (kind === "pglite") {
     const template = readFileSync(inject("pgliteTemplate"));
     const db = await openPglite({ loadDataDir: new Blob([template]) });
@@ -32,7 +46,7 @@ export async function freshDatabase(kind: DatabaseKind): Promise<{ db: Db; url?:
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const db = openPostgres(url.toString());
-  await migrate(db);
+  await migrate(db, undefined, { partitions: partitionCount });
   return {
     db,
     url: url.toString(),
@@ -55,8 +69,12 @@ export interface TestServer {
 }
 
 /** The real server, listening on a free port, on a fresh database. */
-export async function startServer(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestServer> {
-  const { db, drop } = await freshDatabase(kind);
+export async function startServer(
+  kind: DatabaseKind,
+  env: Record<string, string> = {},
+  options: { partitions?: number } = {},
+): Promise<TestServer> {
+  const { db, drop } = await freshDatabase(kind, options.partitions ?? partitions());
   const config = { ...readConfig({ ALLOW_SIGNUP: "1", ...env }), port: 0 };
   const app = await buildApp({ db, config, logger: false });
   await app.listen({ port: 0, host: "127.0.0.1" });

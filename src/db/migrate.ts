@@ -28,7 +28,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * records them. A transaction-scoped advisory lock makes a second server process that
  * starts at the same moment wait, then find the work done.
  */
-export async function migrate(db: Db, migrations = readMigrations()): Promise<number[]> {
+export async function migrate(db: Db, migrations = readMigrations(), options: MigrateOptions = {}): Promise<number[]> {
   const applied: number[] = [];
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
@@ -40,7 +40,9 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<nu
       )`);
       const rows = await tx.query("select 1 from schema_migrations where version = $1", [migration.version]);
       if (rows.length > 0) return false;
-      for (const statement of splitStatements(migration.sql)) await tx.query(statement);
+      let statements = splitStatements(migration.sql);
+      if (options.partitions) statements = statements.flatMap((s) => partitioned(s, options.partitions as number));
+      for (const statement of statements) await tx.query(statement);
       await tx.query("insert into schema_migrations (version, name) values ($1, $2)", [
         migration.version,
         migration.name,
@@ -50,6 +52,31 @@ export async function migrate(db: Db, migrations = readMigrations()): Promise<nu
     if (done) applied.push(migration.version);
   }
   return applied;
+}
+
+export interface MigrateOptions {
+  /**
+   * Hash-partitions every tenant table (one with a `workspace_id` column) by `workspace_id`
+   * into this many partitions. PostgreSQL then demands what Citus demands of a distributed
+   * table: every primary key and unique index includes `workspace_id`. The tests run once
+   * this way, so a key that would not distribute fails in CI.
+   */
+  partitions?: number;
+}
+
+const CREATE_TABLE = /^create table (\w+) \(([\s\S]*)\);$/i;
+
+/** `create table t (…workspace_id…);` → the same table partitioned by hash, and its partitions. */
+export function partitioned(statement: string, partitions: number): string[] {
+  const match = CREATE_TABLE.exec(statement.trim());
+  const table = match?.[1];
+  if (!table || !/^\s*workspace_id\s/m.test(match[2] ?? "")) return [statement];
+  const parts = Array.from(
+    { length: partitions },
+    (_, i) =>
+      `create table ${table}_p${i} partition of ${table} for values with (modulus ${partitions}, remainder ${i})`,
+  );
+  return [`${statement.trim().replace(/;$/, "")} partition by hash (workspace_id)`, ...parts];
 }
 
 /**
