@@ -1,8 +1,258 @@
+import { Readable } from "node:stream";
+import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Type } from "@sinclair/typebox";
+import type { FastifyRequest } from "fastify";
+import { requireRole } from "../auth/scope.ts";
 import type { Config } from "../config.ts";
+import { tagNames } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
+import { EXPORT_COLUMNS } from "../exports/columns.ts";
+import { csvChunks } from "../exports/csv.ts";
+import { xlsxStream } from "../exports/xlsx.ts";
+import { invalid, notFound, Problem } from "../http/problem.ts";
+import * as S from "../http/schemas.ts";
+import { errorsCsv } from "./errors-csv.ts";
+import { formatBytes, saveUpload, TooLarge } from "./file.ts";
+import { enqueueJob, JobRunner } from "./jobs.ts";
+import { columnFields, type Mapping } from "./mapping.ts";
+import { analyseImport, runImport } from "./run.ts";
+import { Import, StartBody, TemplateQuery, UploadQuery } from "./schema.ts";
+import { importSettings } from "./settings.ts";
+import { deleteImport, failImport, getImport, importFromRow, insertImport, saveChunk } from "./store.ts";
+
+const TEMPLATE_NAME = "contacts-import-template";
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async function findImport(db: Db, request: FastifyRequest, id: string) {
+  const row = await getImport(db, request.auth.workspace.id, id);
+  if (!row || row.status === "uploading") throw notFound("import");
+  return row;
+}
 
 /** /imports: upload a CSV or .xlsx, map its columns, run it in the background. */
 export const importRoutes =
-  (_db: Db, _config: Config): FastifyPluginAsyncTypebox =>
-  async () => {};
+  (db: Db, config: Config): FastifyPluginAsyncTypebox =>
+  async (app) => {
+    app.addSchema(Import);
+    const settings = importSettings(process.env, config, db.kind);
+    const runner = new JobRunner(
+      db,
+      {
+        "import.analyze": (job, lease) => analyseImport(db, job, settings, lease),
+        "import.run": (job, lease) => runImport(db, job, settings, lease),
+      },
+      {
+        leaseSeconds: settings.leaseSeconds,
+        onError: (error, job) => app.log.error({ err: error, job: job?.id }, "an import job failed"),
+        onGiveUp: (job, error) =>
+          failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`),
+      },
+    );
+    app.addHook("onReady", async () => {
+      // An upload cut off by a crash never got its id to anyone: remove what it stored.
+      await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
+      await runner.start();
+    });
+    app.addHook("onClose", async () => runner.stop());
+
+    await app.register(multipart, {
+      limits: { fileSize: config.importMaxBytes + 1, files: 1, fields: 10, parts: 20 },
+    });
+
+    app.post(
+      "/imports",
+      {
+        schema: {
+          tags: ["imports"],
+          summary: "Upload a CSV or .xlsx file of contacts (multipart, one part named `file`)",
+          description: `The file is stored and read in the background: poll GET /imports/{id} until it is \`ready\`. At most ${formatBytes(config.importMaxBytes)}.`,
+          consumes: ["multipart/form-data"],
+          querystring: UploadQuery,
+          response: { 202: Type.Ref("Import"), ...S.problems(401, 403, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "admin");
+        if (!request.isMultipart()) {
+          throw new Problem(415, "Send the file as multipart/form-data, in a part named `file`.");
+        }
+        const part = await request.file({ limits: { fileSize: config.importMaxBytes + 1 } }).catch((error) => {
+          throw uploadProblem(error, config.importMaxBytes);
+        });
+        if (part?.fieldname !== "file") {
+          part?.file.resume();
+          throw invalid([{ field: "file", message: "is required: send the file in a part named `file`" }]);
+        }
+        const workspaceId = request.auth.workspace.id;
+        const fileName = (part.filename || "contacts").slice(0, 255);
+        const id = await insertImport(db, workspaceId, request.auth.actor, fileName, request.query.sheet ?? null);
+        let size: number;
+        try {
+          size = await saveUpload(part.file, config.importMaxBytes, (no, data) =>
+            saveChunk(db, workspaceId, id, no, data),
+          );
+          if (part.file.truncated) throw new TooLarge(config.importMaxBytes);
+        } catch (error) {
+          part.file.resume();
+          await deleteImport(db, workspaceId, id);
+          throw uploadProblem(error, config.importMaxBytes);
+        }
+        if (size === 0) {
+          await deleteImport(db, workspaceId, id);
+          throw invalid([{ field: "file", message: "is empty" }]);
+        }
+        await db.transaction(async (tx) => {
+          await tx.query(
+            "update imports set status = 'analyzing', size_bytes = $3 where workspace_id = $1 and id = $2",
+            [workspaceId, id, size],
+          );
+          await enqueueJob(tx, workspaceId, "import.analyze", id);
+        });
+        runner.wake();
+        const row = await findImport(db, request, id);
+        return reply.code(202).header("location", `/api/v1/imports/${id}`).send(importFromRow(row));
+      },
+    );
+
+    app.get(
+      "/imports/template",
+      {
+        schema: {
+          tags: ["imports"],
+          summary: "An empty file with the export's headers, to fill in and import",
+          querystring: TemplateQuery,
+          produces: ["text/csv", XLSX_TYPE],
+          response: {
+            200: {
+              description: `The file, as an attachment named ${TEMPLATE_NAME}.<xlsx|csv>`,
+              content: {
+                "text/csv": { schema: Type.String({ format: "binary" }) },
+                [XLSX_TYPE]: { schema: Type.String({ format: "binary" }) },
+              },
+            },
+            ...S.problems(400, 401),
+          },
+        },
+      },
+      async (request, reply) => {
+        const empty = (async function* () {})();
+        if (request.query.format === "xlsx") {
+          return reply
+            .type(XLSX_TYPE)
+            .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.xlsx"`)
+            .send(xlsxStream(EXPORT_COLUMNS, empty) as never);
+        }
+        const delimiter = request.query.format === "csv-semicolon" ? ";" : ",";
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.csv"`)
+          .send(Readable.from(csvChunks(EXPORT_COLUMNS, empty, delimiter)) as never);
+      },
+    );
+
+    app.get(
+      "/imports/:id",
+      {
+        schema: {
+          tags: ["imports"],
+          summary: "An import: what was found in the file, a preview, progress and result",
+          params: S.IdParams,
+          response: { 200: Type.Ref("Import"), ...S.problems(400, 401, 403, 404) },
+        },
+      },
+      async (request) => {
+        requireRole(request, "admin");
+        return importFromRow(await findImport(db, request, request.params.id));
+      },
+    );
+
+    app.post(
+      "/imports/:id/start",
+      {
+        schema: {
+          tags: ["imports"],
+          summary: "Start a ready import with a mapping, a rule for duplicates and tags for every contact",
+          description:
+            "`mapping` is laid over the guessed one (send a header with null to leave its column out). A duplicate is a row with the ID, email, phone or external ID of a contact of this workspace or of an earlier row: `update` writes its non-blank cells into that contact, `skip` leaves it alone. Tags are added, never removed.",
+          params: S.IdParams,
+          body: StartBody,
+          response: { 202: Type.Ref("Import"), ...S.problems(400, 401, 403, 404, 409, 422) },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "admin");
+        const workspaceId = request.auth.workspace.id;
+        const row = await findImport(db, request, request.params.id);
+        if (row.status !== "ready") {
+          throw new Problem(409, `The import is ${row.status}; only a ready import can be started.`);
+        }
+        const mapping: Mapping = { ...(row.mapping ?? {}), ...(request.body.mapping ?? {}) };
+        const columns = row.columns ?? [];
+        const { fields, errors } = columnFields(columns, mapping);
+        if (errors.length === 0 && fields.every((f) => f === null)) {
+          errors.push({ field: "mapping", message: "maps no column to a contact field" });
+        }
+        const tags = tagNames(request.body.tags ?? []);
+        errors.push(...tags.errors);
+        if (errors.length) throw invalid(errors);
+        const started = await db.transaction(async (tx) => {
+          const [updated] = await tx.query(
+            `update imports set status = 'running', mapping = $3, on_duplicate = $4, tags = $5, started_at = now()
+             where workspace_id = $1 and id = $2 and status = 'ready' returning id`,
+            [workspaceId, row.id, JSON.stringify(mapping), request.body.onDuplicate, tags.tags],
+          );
+          if (updated) await enqueueJob(tx, workspaceId, "import.run", row.id);
+          return Boolean(updated);
+        });
+        if (!started) throw new Problem(409, "The import was started meanwhile.");
+        runner.wake();
+        return reply.code(202).send(importFromRow(await findImport(db, request, row.id)));
+      },
+    );
+
+    app.get(
+      "/imports/:id/errors",
+      {
+        schema: {
+          tags: ["imports"],
+          summary: "The rejected rows as CSV, as they were in the file, with an Error column: fix and import again",
+          params: S.IdParams,
+          produces: ["text/csv"],
+          response: {
+            200: {
+              description: "CSV, UTF-8 with BOM, as an attachment named <file>-errors.csv",
+              content: { "text/csv": { schema: Type.String({ format: "binary" }) } },
+            },
+            ...S.problems(400, 401, 403, 404),
+          },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, "admin");
+        const row = await findImport(db, request, request.params.id);
+        const base = row.file_name.replace(/\.[^.]*$/, "").replace(/["\\\r\n]/g, "") || "import";
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${base}-errors.csv"`)
+          .send(Readable.from(errorsCsv(db, row)) as never);
+      },
+    );
+  };
+
+/** The upload's own limit and @fastify/multipart's alike answer 413 naming the limit. */
+function uploadProblem(error: unknown, limit: number): Error {
+  if (error instanceof Problem) return error;
+  const code = (error as { code?: string }).code;
+  if (error instanceof TooLarge || code === "FST_REQ_FILE_TOO_LARGE") {
+    return new Problem(413, `The file is larger than the limit of ${formatBytes(limit)}.`, { limit });
+  }
+  if (code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT" || code === "FST_FIELDS_LIMIT") {
+    return new Problem(413, "Send one file, in a part named `file`.");
+  }
+  if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") {
+    return new Problem(415, "Send the file as multipart/form-data, in a part named `file`.");
+  }
+  if (code === "FST_MP_PREMATURE_CLOSE") return new Problem(400, "The upload was cut off before the file ended.");
+  return error as Error;
+}

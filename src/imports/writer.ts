@@ -1,0 +1,276 @@
+import { randomUUID } from "node:crypto";
+import type { ContactFields } from "../contacts/input.ts";
+import type { Queryable } from "../db/db.ts";
+import { type CheckedRow, creationError, describeErrors } from "./rows.ts";
+import type { BatchCounts, OnDuplicate } from "./store.ts";
+
+/**
+ * Writes one batch of checked rows in the caller's transaction, with a handful of
+ * statements whatever the batch's size: one lookup of every contact the batch could
+ * duplicate (by id, e-mail, phone or external id), one multi-row insert, one multi-row
+ * update, and the tags. Earlier batches of the same file are already in the database, so
+ * the lookup finds a row's duplicate wherever in the file it was.
+ */
+export interface BatchResult {
+  counts: BatchCounts;
+  rejected: { row: number; cells: string[]; error: string }[];
+}
+
+type Stored = Pick<ContactFields, "email" | "phone" | "externalId">;
+
+/** A contact the batch touches: found in the database or created by a row of the batch. */
+interface Target {
+  id: string;
+  isNew: boolean;
+  keys: Stored;
+  /** The fields the batch writes (a later row's non-blank cells win). */
+  fields: Partial<ContactFields>;
+  tags: Set<string>;
+}
+
+const WRITTEN: (keyof ContactFields)[] = [
+  "firstName",
+  "lastName",
+  "email",
+  "phone",
+  "phoneDigits",
+  "language",
+  "timezone",
+  "externalId",
+];
+const COLUMNS: Record<string, string> = {
+  firstName: "first_name",
+  lastName: "last_name",
+  email: "email",
+  phone: "phone",
+  phoneDigits: "phone_digits",
+  language: "language",
+  timezone: "timezone",
+  externalId: "external_id",
+};
+
+const emailKey = (email: string) => `e:${email.toLowerCase()}`;
+const phoneKey = (phone: string) => `p:${phone}`;
+const externalKey = (id: string) => `x:${id}`;
+
+function keysOf(values: Partial<Stored>): string[] {
+  const keys: string[] = [];
+  if (values.email) keys.push(emailKey(values.email));
+  if (values.phone) keys.push(phoneKey(values.phone));
+  if (values.externalId) keys.push(externalKey(values.externalId));
+  return keys;
+}
+
+export interface BatchOptions {
+  workspaceId: string;
+  onDuplicate: OnDuplicate;
+  /** Tags every imported contact gets, besides those in its row. */
+  tags: string[];
+}
+
+export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: BatchOptions): Promise<BatchResult> {
+  const { workspaceId } = options;
+  const counts: BatchCounts = { rows: rows.length, created: 0, updated: 0, skipped: 0, failed: 0 };
+  const rejected: BatchResult["rejected"] = [];
+  const reject = (row: CheckedRow, error: string) => {
+    counts.failed++;
+    rejected.push({ row: row.row, cells: row.cells, error });
+  };
+
+  const valid = rows.filter((row) => {
+    if (row.errors.length === 0) return true;
+    reject(row, describeErrors(row.errors));
+    return false;
+  });
+
+  const byKey = new Map<string, Target>();
+  const byId = new Map<string, Target>();
+  const remember = (target: Target) => {
+    for (const key of keysOf(target.keys)) byKey.set(key, target);
+  };
+  for (const found of await lookup(tx, workspaceId, valid)) {
+    const target: Target = {
+      id: found.id,
+      isNew: false,
+      keys: { email: found.email, phone: found.phone, externalId: found.external_id },
+      fields: {},
+      tags: new Set(),
+    };
+    byId.set(target.id, target);
+    remember(target);
+  }
+
+  for (const row of valid) {
+    const matches = new Map<Target, string[]>();
+    const match = (target: Target | undefined, how: string) => {
+      if (target) matches.set(target, [...(matches.get(target) ?? []), how]);
+    };
+    if (row.id) match(byId.get(row.id), "ID");
+    if (row.fields.email) match(byKey.get(emailKey(row.fields.email)), "email");
+    if (row.fields.phone) match(byKey.get(phoneKey(row.fields.phone)), "phone");
+    if (row.fields.externalId) match(byKey.get(externalKey(row.fields.externalId)), "external ID");
+
+    if (matches.size > 1) {
+      const which = [...matches.values()].map((hows) => hows.join(" and ")).join(", another by ");
+      reject(row, `row: matches two different contacts: one by ${which}`);
+      continue;
+    }
+    const [target] = matches.keys();
+    if (target) {
+      if (options.onDuplicate === "skip") {
+        counts.skipped++;
+        continue;
+      }
+      for (const key of keysOf(target.keys)) byKey.delete(key);
+      Object.assign(target.fields, row.fields);
+      for (const field of ["email", "phone", "externalId"] as const) {
+        if (row.fields[field]) target.keys[field] = row.fields[field];
+      }
+      remember(target);
+      for (const tag of [...row.tags, ...options.tags]) target.tags.add(tag);
+      counts.updated++;
+      continue;
+    }
+    const missing = creationError(row);
+    if (missing) {
+      reject(row, describeErrors([missing]));
+      continue;
+    }
+    const created: Target = {
+      id: randomUUID(),
+      isNew: true,
+      keys: {
+        email: row.fields.email ?? null,
+        phone: row.fields.phone ?? null,
+        externalId: row.fields.externalId ?? null,
+      },
+      fields: { ...row.fields },
+      tags: new Set([...row.tags, ...options.tags]),
+    };
+    byId.set(created.id, created);
+    remember(created);
+    counts.created++;
+  }
+
+  const targets = [...byId.values()];
+  await insertContacts(
+    tx,
+    workspaceId,
+    targets.filter((t) => t.isNew),
+  );
+  const changed = await updateContacts(
+    tx,
+    workspaceId,
+    targets.filter((t) => !t.isNew && Object.keys(t.fields).length > 0),
+  );
+  await tagContacts(tx, workspaceId, targets, changed);
+  return { counts, rejected };
+}
+
+interface Found {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  external_id: string | null;
+}
+
+async function lookup(tx: Queryable, workspaceId: string, rows: CheckedRow[]): Promise<Found[]> {
+  const emails = new Set<string>();
+  const phones = new Set<string>();
+  const externalIds = new Set<string>();
+  const ids = new Set<string>();
+  for (const row of rows) {
+    if (row.fields.email) emails.add(row.fields.email.toLowerCase());
+    if (row.fields.phone) phones.add(row.fields.phone);
+    if (row.fields.externalId) externalIds.add(row.fields.externalId);
+    if (row.id) ids.add(row.id);
+  }
+  if (emails.size + phones.size + externalIds.size + ids.size === 0) return [];
+  // Each arm is its own index scan; an ID of another workspace finds nothing here.
+  return tx.query<Found>(
+    `select id, email, phone, external_id from contacts where workspace_id = $1 and lower(email) = any($2::text[])
+     union select id, email, phone, external_id from contacts where workspace_id = $1 and phone = any($3::text[])
+     union select id, email, phone, external_id from contacts where workspace_id = $1 and external_id = any($4::text[])
+     union select id, email, phone, external_id from contacts where workspace_id = $1 and id = any($5::uuid[])`,
+    [workspaceId, [...emails], [...phones], [...externalIds], [...ids]],
+  );
+}
+
+function columnArrays(targets: Target[]) {
+  return WRITTEN.map((field) => targets.map((t) => (t.fields[field] as string | null | undefined) ?? null));
+}
+
+async function insertContacts(tx: Queryable, workspaceId: string, targets: Target[]) {
+  if (targets.length === 0) return;
+  const columns = WRITTEN.map((f) => COLUMNS[f]).join(", ");
+  await tx.query(
+    `insert into contacts (workspace_id, id, ${columns})
+     select $1, * from unnest($2::uuid[], ${WRITTEN.map((_, i) => `$${i + 3}::text[]`).join(", ")})`,
+    [workspaceId, targets.map((t) => t.id), ...columnArrays(targets)],
+  );
+}
+
+/**
+ * Writes the non-blank fields of each updated contact; a contact whose values are all
+ * the same already keeps its version. Returns the ids of the contacts that changed.
+ */
+async function updateContacts(tx: Queryable, workspaceId: string, targets: Target[]): Promise<Set<string>> {
+  if (targets.length === 0) return new Set();
+  const names = WRITTEN.map((f) => COLUMNS[f] as string);
+  const merged = names.map((c) => `coalesce(v.${c}, c.${c})`);
+  const rows = await tx.query<{ id: string }>(
+    `update contacts c set ${names.map((c, i) => `${c} = ${merged[i]}`).join(", ")},
+       version = c.version + 1, updated_at = now()
+     from unnest($2::uuid[], ${WRITTEN.map((_, i) => `$${i + 3}::text[]`).join(", ")}) as v(id, ${names.join(", ")})
+     where c.workspace_id = $1 and c.id = v.id
+       and (${names.map((c) => `c.${c}`).join(", ")}) is distinct from (${merged.join(", ")})
+     returning c.id`,
+    [workspaceId, targets.map((t) => t.id), ...columnArrays(targets)],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Adds the batch's tags (new names join the catalogue); a contact that gains one is a new version. */
+async function tagContacts(tx: Queryable, workspaceId: string, targets: Target[], changed: Set<string>) {
+  const names = new Map<string, string>();
+  for (const target of targets)
+    for (const tag of target.tags) if (!names.has(tag.toLowerCase())) names.set(tag.toLowerCase(), tag);
+  if (names.size === 0) return;
+  await tx.query(
+    `insert into tags (workspace_id, name) select $1, n from unnest($2::text[]) n
+     on conflict (workspace_id, lower(name)) do nothing`,
+    [workspaceId, [...names.values()]],
+  );
+  const tagIds = new Map(
+    (
+      await tx.query<{ id: string; key: string }>(
+        "select id, lower(name) as key from tags where workspace_id = $1 and lower(name) = any($2::text[])",
+        [workspaceId, [...names.keys()]],
+      )
+    ).map((r) => [r.key, r.id]),
+  );
+  const contactIds: string[] = [];
+  const tagIdList: string[] = [];
+  for (const target of targets) {
+    for (const tag of target.tags) {
+      const id = tagIds.get(tag.toLowerCase());
+      if (!id) continue;
+      contactIds.push(target.id);
+      tagIdList.push(id);
+    }
+  }
+  const added = await tx.query<{ contact_id: string }>(
+    `insert into contact_tags (workspace_id, contact_id, tag_id)
+     select $1, c, t from unnest($2::uuid[], $3::uuid[]) as u(c, t)
+     on conflict do nothing returning contact_id`,
+    [workspaceId, contactIds, tagIdList],
+  );
+  const newIds = new Set(targets.filter((t) => t.isNew).map((t) => t.id));
+  const bump = [...new Set(added.map((r) => r.contact_id))].filter((id) => !changed.has(id) && !newIds.has(id));
+  if (bump.length) {
+    await tx.query(
+      "update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])",
+      [workspaceId, bump],
+    );
+  }
+}
