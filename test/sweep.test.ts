@@ -1,0 +1,243 @@
+/**
+ * Tenant isolation sweep: every operation of our OpenAPI document, called by every kind
+ * of caller of one workspace (anonymous, operator and admin, by token and by session)
+ * with the ids of another workspace's contact, token, tag and import. The expected
+ * status of each route × role is a table; an operation missing from it fails the test,
+ * so a new route has to state who may call it. Afterwards the other workspace is exactly
+ * as it was, and no answer carried any of its data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fillPath, type Operation, readOperations } from "./openapi-ops.ts";
+import { Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+
+type Role = "anonymous" | "operator" | "admin";
+type Caller = "anonymous" | "operatorToken" | "operatorSession" | "adminToken" | "adminSession";
+const CALLERS: [Caller, Role][] = [
+  ["anonymous", "anonymous"],
+  ["operatorToken", "operator"],
+  ["operatorSession", "operator"],
+  ["adminToken", "admin"],
+  ["adminSession", "admin"],
+];
+
+/** What each role gets for each operation, given the other workspace's ids. */
+const EXPECTED: Record<string, Record<Role, number>> = {
+  // Public: a bad password is refused the same way whoever asks.
+  "POST /setup": { anonymous: 422, operator: 422, admin: 422 },
+  "POST /auth/login": { anonymous: 401, operator: 401, admin: 401 },
+  "GET /me": { anonymous: 401, operator: 200, admin: 200 },
+  "GET /workspace": { anonymous: 401, operator: 200, admin: 200 },
+  "PATCH /workspace": { anonymous: 401, operator: 403, admin: 200 },
+  "POST /tokens": { anonymous: 401, operator: 403, admin: 201 },
+  "GET /tokens": { anonymous: 401, operator: 403, admin: 200 },
+  "DELETE /tokens/{id}": { anonymous: 401, operator: 403, admin: 404 },
+  "POST /users": { anonymous: 401, operator: 403, admin: 201 },
+  // Operators see their colleagues (API.md: only adding users is the admins').
+  "GET /users": { anonymous: 401, operator: 200, admin: 200 },
+  "GET /contacts": { anonymous: 401, operator: 200, admin: 200 },
+  "POST /contacts": { anonymous: 401, operator: 201, admin: 201 },
+  "GET /contacts/count": { anonymous: 401, operator: 200, admin: 200 },
+  "GET /contacts/{id}": { anonymous: 401, operator: 404, admin: 404 },
+  "PATCH /contacts/{id}": { anonymous: 401, operator: 404, admin: 404 },
+  "DELETE /contacts/{id}": { anonymous: 401, operator: 403, admin: 404 },
+  "PUT /contacts/{id}/tags": { anonymous: 401, operator: 404, admin: 404 },
+  "POST /contacts/{id}/tags": { anonymous: 401, operator: 404, admin: 404 },
+  "DELETE /contacts/{id}/tags/{tag}": { anonymous: 401, operator: 404, admin: 404 },
+  "GET /tags": { anonymous: 401, operator: 200, admin: 200 },
+  "POST /tags": { anonymous: 401, operator: 403, admin: 201 },
+  "DELETE /tags/{name}": { anonymous: 401, operator: 403, admin: 404 },
+  "GET /contacts/export": { anonymous: 401, operator: 403, admin: 200 },
+  "POST /imports": { anonymous: 401, operator: 403, admin: 202 },
+  "GET /imports/template": { anonymous: 401, operator: 200, admin: 200 },
+  "GET /imports/{id}": { anonymous: 401, operator: 403, admin: 404 },
+  "POST /imports/{id}/start": { anonymous: 401, operator: 403, admin: 404 },
+  "GET /imports/{id}/errors": { anonymous: 401, operator: 403, admin: 404 },
+  // Checked last: it ends the session that calls it.
+  "POST /auth/logout": { anonymous: 401, operator: 204, admin: 204 },
+};
+
+/** A token signing out is not an error: it has no session to end. */
+const TOKEN_EXPECTED: Record<string, Partial<Record<Role, number>>> = {
+  "POST /auth/logout": { operator: 204, admin: 204 },
+};
+
+let unique = 0;
+/** A body each operation accepts from a caller allowed to make it. */
+function bodyFor(key: string): unknown {
+  const n = ++unique;
+  switch (key) {
+    case "POST /setup":
+      return { workspaceName: "Sweep", name: "Sam", email: `sam${n}@sweep.example`, password: "short" };
+    case "POST /auth/login":
+      return { email: "secret-admin@theirs.example", password: "not their password" };
+    case "PATCH /workspace":
+      return { name: "Ours" };
+    case "POST /tokens":
+      return { name: `sweep ${n}`, role: "operator" };
+    case "POST /users":
+      return {
+        name: `User ${n}`,
+        email: `user${n}@ours.example`,
+        password: "a long enough password",
+        role: "operator",
+      };
+    case "POST /contacts":
+      return { firstName: `Sweep ${n}` };
+    case "PATCH /contacts/{id}":
+      return { firstName: "Hacked" };
+    case "PUT /contacts/{id}/tags":
+    case "POST /contacts/{id}/tags":
+      return { tags: ["Hacked"] };
+    case "POST /tags":
+      return { name: `Sweep ${n}` };
+    case "POST /imports/{id}/start":
+      return { onDuplicate: "update" };
+    default:
+      return undefined;
+  }
+}
+
+const QUERIES: Record<string, (theirs: Ids) => string> = {
+  "GET /contacts": () => "?q=secret",
+  "GET /contacts/count": () => "?q=secret",
+  "GET /contacts/export": (t) => `?format=csv-comma&ids=${t.contact}`,
+  "GET /imports/template": () => "?format=csv-comma",
+};
+
+interface Ids {
+  contact: string;
+  token: string;
+  tag: string;
+  import: string;
+}
+
+/** Which of the other workspace's ids goes into each path parameter. */
+function pathValues(op: Operation, theirs: Ids): Record<string, string> {
+  const resource = op.apiPath.split("/")[1];
+  const id = resource === "tokens" ? theirs.token : resource === "imports" ? theirs.import : theirs.contact;
+  return { id, tag: theirs.tag, name: theirs.tag };
+}
+
+/** A multipart upload, as a browser (session with our Origin) or an integration (token) sends it. */
+async function uploadCsv(client: Client, csv: string): Promise<{ status: number; text: string }> {
+  const form = new FormData();
+  form.append("file", new Blob([csv], { type: "text/csv" }), "contacts.csv");
+  const headers: Record<string, string> = {};
+  if (client.auth.token) headers.authorization = `Bearer ${client.auth.token}`;
+  if (client.auth.cookie) {
+    headers.cookie = client.auth.cookie;
+    headers.origin = client.server.origin;
+  }
+  const response = await fetch(`${client.server.url}/imports`, { method: "POST", headers, body: form });
+  return { status: response.status, text: await response.text() };
+}
+
+describe.each(databases())("tenant isolation sweep on %s", (kind) => {
+  let server: TestServer;
+  let ours: Workspace;
+  let theirs: Workspace;
+  let theirIds: Ids;
+  let operations: Operation[];
+  const clients = {} as Record<Caller, Client>;
+  let operatorLogin: { email: string; password: string };
+
+  async function signIn(email: string, password: string): Promise<Client> {
+    const login = await new Client(server).post("/auth/login", { email, password });
+    if (login.status !== 200) throw new Error(`sign-in failed: ${login.status} ${login.text}`);
+    return new Client(server, { cookie: (login.headers.get("set-cookie") ?? "").split(";")[0] as string });
+  }
+
+  beforeAll(async () => {
+    server = await startServer(kind, { API_RATE_LIMIT: "100000", LOGIN_RATE_LIMIT: "100000" });
+    ours = await createWorkspace(server, "Ours");
+    theirs = await createWorkspace(server, "Theirs");
+    const contact = await theirs.operator.post("/contacts", {
+      firstName: "Secret",
+      lastName: "Theirs",
+      email: "secret@theirs.example",
+      phone: "+31687654321",
+      externalId: "their-1",
+      tags: ["Confidential"],
+    });
+    const token = (await theirs.admin.get("/tokens")).body[0].id as string;
+    const uploaded = await uploadCsv(theirs.admin, "First name,Email\r\nSecret,secret2@theirs.example\r\n");
+    const importId = uploaded.status === 202 ? (JSON.parse(uploaded.text) as { id: string }).id : crypto.randomUUID();
+    theirIds = { contact: contact.body.id, token, tag: "Confidential", import: importId };
+
+    operatorLogin = { email: `operator@${ours.slug}.example`, password: "operator's long password" };
+    const added = await ours.admin.post("/users", { name: "Otto", role: "operator", ...operatorLogin });
+    if (added.status !== 201) throw new Error(`could not add the operator: ${added.text}`);
+    clients.anonymous = new Client(server);
+    clients.operatorToken = ours.operator;
+    clients.adminToken = ours.admin;
+    clients.operatorSession = await signIn(operatorLogin.email, operatorLogin.password);
+    clients.adminSession = await signIn(ours.adminEmail, ours.password);
+    ({ operations } = await readOperations(server));
+  });
+  afterAll(() => server?.close());
+
+  /** Everything of the other workspace that a call could have changed. */
+  async function theirState(): Promise<unknown> {
+    const tables = ["contacts", "contact_tags", "tags", "api_tokens", "users", "sessions", "audit_events"];
+    const counts = await Promise.all(
+      tables.map(async (table) => {
+        const [row] = await server.db.query<{ n: number }>(
+          `select count(*)::int as n from ${table} where workspace_id = $1`,
+          [theirs.id],
+        );
+        return [table, row?.n];
+      }),
+    );
+    const contacts = await server.db.query(
+      "select id, first_name, email, version, updated_at from contacts where workspace_id = $1 order by id",
+      [theirs.id],
+    );
+    const [workspace] = await server.db.query("select name, default_country, languages from workspaces where id = $1", [
+      theirs.id,
+    ]);
+    return { counts: Object.fromEntries(counts), contacts, workspace };
+  }
+
+  it("answers each route × role as the table says, with the other workspace's ids, and leaks nothing", async () => {
+    const missing = operations.filter((op) => !EXPECTED[op.key]).map((op) => op.key);
+    expect(missing, "operations the sweep table does not cover: add who may call them").toEqual([]);
+
+    const before = await theirState();
+    const secrets = [theirIds.contact, theirIds.token, "secret@theirs.example", "31687654321", "their-1"];
+    const ordered = [...operations].sort(
+      (a, b) => Number(a.key === "POST /auth/logout") - Number(b.key === "POST /auth/logout"),
+    );
+    const mismatches: string[] = [];
+    let checked = 0;
+    for (const op of ordered) {
+      for (const [caller, role] of CALLERS) {
+        const client = clients[caller];
+        const expected =
+          (caller.endsWith("Token") ? TOKEN_EXPECTED[op.key]?.[role] : undefined) ??
+          (EXPECTED[op.key]?.[role] as number);
+        const path = fillPath(op.apiPath, pathValues(op, theirIds)) + (QUERIES[op.key]?.(theirIds) ?? "");
+        let response: { status: number; text: string };
+        if (op.key === "POST /imports") {
+          response = await uploadCsv(client, `ID,First name\r\n${theirIds.contact},Hijack\r\n`);
+        } else {
+          response = await client.request(op.method, path, bodyFor(op.key));
+        }
+        checked++;
+        if (response.status !== expected) {
+          mismatches.push(
+            `${op.key} as ${caller}: ${response.status} (expected ${expected}) ${response.text.slice(0, 160)}`,
+          );
+        }
+        for (const secret of secrets) {
+          if (response.text.includes(secret)) mismatches.push(`${op.key} as ${caller} leaked "${secret}"`);
+        }
+      }
+    }
+    console.log(`sweep on ${kind}: ${operations.length} routes × ${CALLERS.length} callers = ${checked} calls checked`);
+    expect(mismatches).toEqual([]);
+    expect(await theirState()).toEqual(before);
+    // The other workspace's contact is still theirs alone, unchanged.
+    const read = await theirs.operator.get(`/contacts/${theirIds.contact}`);
+    expect(read.body).toMatchObject({ firstName: "Secret", tags: ["Confidential"], version: 1 });
+  });
+});
