@@ -5,6 +5,8 @@ import { FIELD_LABELS } from "../utils/draft.ts";
 interface ConflictNoticeProps {
   /** The contact as it is on the server now. */
   theirs: Contact;
+  /** The contact as the user opened it. */
+  before: Contact;
   /** The values the user was saving, by field. */
   mine: ContactInput;
   onReapply: () => void;
@@ -15,8 +17,11 @@ interface ConflictNoticeProps {
  * Someone else saved the contact between opening and saving it (412). Shows what they
  * have now beside what the user wrote, and lets the user save theirs again over it or drop it.
  */
-export function ConflictNotice({ theirs, mine, onReapply, onDiscard }: ConflictNoticeProps) {
-  const fields = Object.keys(mine).filter((field) => field in FIELD_LABELS);
+export function ConflictNotice({ theirs, before, mine, onReapply, onDiscard }: ConflictNoticeProps) {
+  // What either side changed: their edits and the user's, field by field.
+  const fields = Object.keys(FIELD_LABELS).filter(
+    (field) => field in mine || theirs[field as keyof Contact] !== before[field as keyof Contact],
+  );
   return (
     <div className="conflict" role="alert">
       <p>
@@ -36,7 +41,9 @@ export function ConflictNotice({ theirs, mine, onReapply, onDiscard }: ConflictN
             <tr key={field}>
               <th scope="row">{FIELD_LABELS[field]}</th>
               <td>{String(theirs[field as keyof Contact] ?? "—")}</td>
-              <td>{mine[field as keyof ContactInput] ?? "—"}</td>
+              <td>
+                {field in mine ? (mine[field as keyof ContactInput] ?? "—") : <span className="muted">unchanged</span>}
+              </td>
             </tr>
           ))}
         </tbody>

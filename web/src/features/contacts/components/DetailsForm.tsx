@@ -15,9 +15,10 @@ interface DetailsFormProps {
 
 /** The panel's form for everything but the name; sends only what changed. */
 export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }: DetailsFormProps) {
-  const [before] = useState(() => draftOf(contact, homeCountry));
+  const [initial] = useState(contact);
+  const [before] = useState(() => draftOf(initial, homeCountry));
   const [draft, setDraft] = useState<ContactDraft>(before);
-  const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(contact, onDone);
+  const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(initial, onDone);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -53,6 +54,7 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
       {theirs ? (
         <ConflictNotice
           theirs={theirs}
+          before={initial}
           mine={patchInput(before, draft)}
           onReapply={() => reapply(patchInput(before, draft))}
           onDiscard={onDone}

@@ -1,7 +1,7 @@
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { Button } from "react-aria-components";
-import type { Contact } from "../api/types.ts";
+import type { Contact, ContactInput } from "../api/types.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
 import { ConflictNotice } from "./ConflictNotice.tsx";
 import { TextInput } from "./TextInput.tsx";
@@ -13,14 +13,23 @@ interface RenameFormProps {
 
 /** First and last name edited in place: Enter saves, Escape cancels. */
 export function RenameForm({ contact, onDone }: RenameFormProps) {
-  const [firstName, setFirstName] = useState(contact.firstName ?? "");
-  const [lastName, setLastName] = useState(contact.lastName ?? "");
-  const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(contact, onDone);
-  const changes = () => ({ firstName: firstName.trim() || null, lastName: lastName.trim() || null });
+  const [initial] = useState(contact);
+  const [firstName, setFirstName] = useState(initial.firstName ?? "");
+  const [lastName, setLastName] = useState(initial.lastName ?? "");
+  const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(initial, onDone);
+  // Only what the user changed is sent, so a save never undoes someone else's edit of the other name.
+  const changes = () => {
+    const result: ContactInput = {};
+    if (firstName.trim() !== (initial.firstName ?? "")) result.firstName = firstName.trim() || null;
+    if (lastName.trim() !== (initial.lastName ?? "")) result.lastName = lastName.trim() || null;
+    return result;
+  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    send(changes());
+    const changed = changes();
+    if (Object.keys(changed).length === 0) onDone();
+    else send(changed);
   };
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -47,7 +56,13 @@ export function RenameForm({ contact, onDone }: RenameFormProps) {
         </p>
       )}
       {theirs ? (
-        <ConflictNotice theirs={theirs} mine={changes()} onReapply={() => reapply(changes())} onDiscard={onDone} />
+        <ConflictNotice
+          theirs={theirs}
+          before={initial}
+          mine={changes()}
+          onReapply={() => reapply(changes())}
+          onDiscard={onDone}
+        />
       ) : (
         <div className="row-actions">
           <Button type="submit" className="button primary" isPending={isPending}>

@@ -13,16 +13,18 @@ import { FIELD_ALIASES, FIELD_LABELS } from "../utils/draft.ts";
  * form can show both and send the user's again on top of theirs.
  */
 export function useGuardedUpdate(contact: Contact, onSaved: (contact: Contact) => void) {
+  // The version the user started editing; a refetch in the background must not move it.
+  const [version, setVersion] = useState(contact.version);
   const [theirs, setTheirs] = useState<Contact | null>(null);
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
   const update = useUpdateContact();
   const client = useQueryClient();
 
-  const send = (changes: ContactInput, version = contact.version) => {
+  const send = (changes: ContactInput, atVersion = version) => {
     setErrors(NO_ERRORS);
     setTheirs(null);
     update.mutate(
-      { id: contact.id, version, changes },
+      { id: contact.id, version: atVersion, changes },
       {
         onSuccess: onSaved,
         onError: async (error) => {
@@ -45,7 +47,11 @@ export function useGuardedUpdate(contact: Contact, onSaved: (contact: Contact) =
   return {
     send,
     /** Sends the same changes again over the version now on the server. */
-    reapply: (changes: ContactInput) => theirs && send(changes, theirs.version),
+    reapply: (changes: ContactInput) => {
+      if (!theirs) return;
+      setVersion(theirs.version);
+      send(changes, theirs.version);
+    },
     theirs,
     errors,
     isPending: update.isPending,

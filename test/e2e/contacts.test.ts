@@ -1,0 +1,317 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { AxeBuilder } from "@axe-core/playwright";
+import ExcelJS from "exceljs";
+import type { Browser, BrowserContext, Download, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "../server.ts";
+import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
+
+/**
+ * The web app in a real Chromium against the real server on a fresh database, the way a
+ * newcomer meets it: first-run setup, sign-in, the Inbox and Studio contact pages.
+ * The steps share one page and run in order; each leaves the state the next one needs.
+ */
+const SCREENSHOTS = new URL("../../docs/screenshots/", import.meta.url).pathname;
+const ADMIN = {
+  workspace: "Acme Support",
+  name: "Ann Admin",
+  email: "ann@example.com",
+  password: "correct horse battery",
+};
+
+describe.skipIf(!browserAvailable())("web app in Chromium", () => {
+  let server: TestServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    buildWebIfStale();
+    server = await startServer("pglite");
+    browser = await launchChromium();
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: "en-GB",
+      timezoneId: "Europe/Amsterdam",
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const row = (text: string) => page.getByRole("row").filter({ hasText: text });
+  const panel = () => page.getByRole("complementary", { name: "Contact" });
+  const dialog = () => page.getByRole("dialog");
+  const waitForUrl = (predicate: (url: URL) => boolean) => page.waitForURL((url) => predicate(url));
+
+  /** Violations a screen-reader or keyboard user would be blocked by. */
+  async function seriousViolations() {
+    // React Aria's live region announces a chosen option for a few seconds through an
+    // aria-labelledby that points at the option, gone once the list closed: not page content.
+    const result = await new AxeBuilder({ page }).exclude("[data-live-announcer]").analyze();
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(", ")})`);
+  }
+
+  async function fillContact(fields: Record<string, string>) {
+    for (const [label, value] of Object.entries(fields)) {
+      await dialog().getByRole("textbox", { name: label, exact: true }).fill(value);
+    }
+  }
+
+  async function exportAs(item: string): Promise<Download> {
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export" }).click();
+    await page.getByRole("menuitem", { name: item }).click();
+    return download;
+  }
+
+  const fileText = async (download: Download) => readFileSync((await download.path()) as string, "utf8");
+
+  it("sends a first visitor to sign-in, and from there to first-run setup", async () => {
+    await page.goto(server.origin);
+    await waitForUrl((url) => url.pathname === "/login");
+    await page.getByRole("link", { name: "Set up a workspace" }).click();
+    await page.getByRole("textbox", { name: "Workspace name" }).fill(ADMIN.workspace);
+    await page.getByRole("textbox", { name: "Your name" }).fill(ADMIN.name);
+    await page.getByRole("textbox", { name: "Email" }).fill(ADMIN.email);
+    await page.getByRole("textbox", { name: "Password" }).fill(ADMIN.password);
+    await page.getByRole("combobox", { name: "Country of your phone numbers" }).selectOption("NL");
+    await page.getByRole("button", { name: "Create workspace" }).click();
+    await waitForUrl((url) => url.pathname === "/studio/contacts");
+    const header = page.getByRole("banner");
+    await header.getByText(ADMIN.name).waitFor();
+    await header.getByText(ADMIN.workspace).waitFor();
+    await page.getByText("No contacts yet").waitFor();
+  });
+
+  it("signs out and back in", async () => {
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await waitForUrl((url) => url.pathname === "/login");
+    await page.getByRole("textbox", { name: "Email" }).fill(ADMIN.email);
+    await page.getByRole("textbox", { name: "Password" }).fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").getByText("not right").waitFor();
+    await page.getByRole("textbox", { name: "Password" }).fill(ADMIN.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await waitForUrl((url) => url.pathname === "/studio/contacts");
+  });
+
+  it("creates a contact in the Inbox dialog and opens it", async () => {
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await waitForUrl((url) => url.pathname === "/inbox/contacts");
+    await page.getByRole("button", { name: "Create user" }).click();
+    await dialog().getByRole("heading", { name: "Create user" }).waitFor();
+    // The dialog takes the focus, on its first field.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("type") ?? "")).toBe("text");
+    await fillContact({ "First name": "Zoë", "Last name": "de Vries", Email: "zoe@example.nl", Phone: "0612345678" });
+    // As-you-type formatting in the workspace's country (NL).
+    expect(await dialog().getByRole("textbox", { name: "Phone", exact: true }).inputValue()).toBe("06 12345678");
+    await dialog().getByRole("combobox", { name: "Language" }).fill("Dutch");
+    await page.getByRole("option", { name: /^Dutch nl$/ }).click();
+    await dialog().getByRole("combobox", { name: "Timezone" }).fill("amsterdam");
+    await page.getByRole("option", { name: /Europe\/Amsterdam|Amsterdam/ }).click();
+    await page.screenshot({ path: `${SCREENSHOTS}dialog-light.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await dialog().waitFor({ state: "detached" });
+    await panel().getByRole("heading", { name: "Zoë de Vries" }).waitFor();
+    await panel().getByText("06 12345678").waitFor();
+    await panel().getByText("Europe/Amsterdam").waitFor();
+    await row("Zoë de Vries").waitFor();
+  });
+
+  it("creates a contact in the Studio dialog, with a foreign phone number", async () => {
+    await page.getByRole("link", { name: "Studio" }).click();
+    await waitForUrl((url) => url.pathname === "/studio/contacts");
+    await page.getByRole("button", { name: "Add contact" }).click();
+    await fillContact({ "First name": "Jan", "Last name": "Jansen", Email: "jan@example.com" });
+    await dialog().getByRole("textbox", { name: "Phone", exact: true }).pressSequentially("+442079460958");
+    // A number with + picks its own country.
+    expect(await dialog().getByRole("combobox", { name: "Phone country" }).inputValue()).toBe("GB");
+    await dialog().getByRole("textbox", { name: "External ID" }).fill("crm-00042");
+    await dialog().getByRole("button", { name: "Save" }).click();
+    await panel().getByRole("heading", { name: "Jan Jansen" }).waitFor();
+    await panel().getByText("+44 20 7946 0958").waitFor();
+    await row("Jan Jansen").waitFor();
+    await row("Zoë de Vries").waitFor();
+    await page.getByText("2 contacts").waitFor();
+  });
+
+  it("finds a contact by an accent-free fragment, and keeps the search in the address", async () => {
+    await page.getByRole("button", { name: "Close contact" }).click();
+    await page.getByRole("searchbox", { name: "Search contacts" }).fill("zoe");
+    await waitForUrl((url) => url.searchParams.get("q") === "zoe");
+    await row("Jan Jansen").waitFor({ state: "detached" });
+    await row("Zoë de Vries").waitFor();
+    await page.getByText("1 match").waitFor();
+    await page.reload();
+    expect(await page.getByRole("searchbox", { name: "Search contacts" }).inputValue()).toBe("zoe");
+    await row("Zoë de Vries").waitFor();
+    expect(await row("Jan Jansen").count()).toBe(0);
+  });
+
+  it("renames a contact in place: Escape cancels, Enter saves", async () => {
+    await row("Zoë de Vries").getByRole("button", { name: "Zoë de Vries" }).click();
+    await panel().getByRole("button", { name: "Rename" }).click();
+    await panel().getByRole("textbox", { name: "Last name" }).fill("Something Else");
+    await page.keyboard.press("Escape");
+    await panel().getByRole("heading", { name: "Zoë de Vries" }).waitFor();
+    await panel().getByRole("button", { name: "Zoë de Vries" }).click(); // clicking the name edits it too
+    await panel().getByRole("textbox", { name: "Last name" }).fill("de Vries-Bakker");
+    await page.keyboard.press("Enter");
+    await panel().getByRole("heading", { name: "Zoë de Vries-Bakker" }).waitFor();
+    await row("Zoë de Vries-Bakker").waitFor();
+  });
+
+  it("adds the tags Sales and Billing, removes one, and filters by tag", async () => {
+    const tags = panel().getByRole("group", { name: "Tags" });
+    await tags.getByRole("combobox", { name: "Add tag" }).fill("Sales");
+    await page.keyboard.press("Enter");
+    await tags.getByRole("button", { name: "Remove Sales" }).waitFor();
+    await tags.getByRole("button", { name: "Add tag Billing" }).click();
+    await tags.getByRole("button", { name: "Remove Billing" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}panel-light.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await tags.getByRole("button", { name: "Remove Sales" }).click();
+    await tags.getByRole("button", { name: "Remove Sales" }).waitFor({ state: "detached" });
+    await tags.getByRole("button", { name: "Remove Billing" }).waitFor();
+
+    await page.getByRole("button", { name: "Close contact" }).click();
+    await page.getByRole("searchbox", { name: "Search contacts" }).fill("");
+    await waitForUrl((url) => !url.searchParams.has("q"));
+    await row("Jan Jansen").waitFor();
+    await page.getByRole("combobox", { name: "Filter by tag" }).selectOption("Billing");
+    await waitForUrl((url) => url.searchParams.get("tag") === "Billing");
+    await row("Jan Jansen").waitFor({ state: "detached" });
+    await row("Zoë de Vries-Bakker").getByText("Billing").waitFor();
+    await page.getByText("1 match").waitFor();
+    await page.getByRole("combobox", { name: "Filter by tag" }).selectOption("");
+    await row("Jan Jansen").waitFor();
+  });
+
+  it("exports the list in each format, and the selection when rows are ticked", async () => {
+    const semicolon = await fileText(await exportAs("CSV (;)"));
+    expect(semicolon.charCodeAt(0)).toBe(0xfeff);
+    expect(semicolon).toContain("ID;First name;Last name;Email;Phone");
+    expect(semicolon).toContain("Zoë;de Vries-Bakker;zoe@example.nl;+31612345678");
+    expect(semicolon).toContain("Jan;Jansen;jan@example.com;+442079460958");
+
+    const commaFile = await exportAs("CSV (,)");
+    expect(commaFile.suggestedFilename()).toMatch(/^contacts-.+-\d{4}-\d{2}-\d{2}\.csv$/);
+    const comma = await fileText(commaFile);
+    expect(comma).toContain("Zoë,de Vries-Bakker,zoe@example.nl");
+    expect(comma).toContain("Jan,Jansen,jan@example.com");
+
+    const xlsxFile = await exportAs("Excel (.xlsx)");
+    expect(xlsxFile.suggestedFilename()).toMatch(/\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile((await xlsxFile.path()) as string);
+    const values = book.worksheets[0]!.getSheetValues().flat().map(String);
+    expect(values).toEqual(expect.arrayContaining(["Zoë", "de Vries-Bakker", "Jan", "Jansen", "+442079460958"]));
+
+    await row("Jan Jansen").getByRole("checkbox", { name: "Select Jan Jansen" }).check();
+    await page.getByText("1 selected").waitFor();
+    const selected = await fileText(await exportAs("CSV (,)"));
+    expect(selected).toContain("Jansen");
+    expect(selected).not.toContain("Vries");
+    await page.getByRole("button", { name: "Clear selection" }).click();
+  });
+
+  it("shows a duplicate email beside Email, keeping what was typed", async () => {
+    await page.getByRole("button", { name: "Add contact" }).click();
+    await fillContact({ "First name": "Zoe", "Last name": "Again", Email: "ZOE@example.nl" });
+    await dialog().getByRole("button", { name: "Save" }).click();
+    const email = dialog().getByRole("textbox", { name: "Email", exact: true });
+    await expect.poll(() => email.getAttribute("aria-invalid")).toBe("true");
+    const description = await email.evaluate((input) =>
+      (input.getAttribute("aria-describedby") ?? "")
+        .split(" ")
+        .map((id) => document.getElementById(id)?.textContent ?? "")
+        .join(" "),
+    );
+    expect(description).toContain("Another contact already has this email");
+    expect(await dialog().getByRole("textbox", { name: "First name" }).inputValue()).toBe("Zoe");
+    await dialog().getByRole("link", { name: "Open the existing contact" }).click();
+    await panel().getByRole("heading", { name: "Zoë de Vries-Bakker" }).waitFor();
+  });
+
+  it("tells the user when someone else changed the contact meanwhile (412), and keeps their change to reapply", async () => {
+    await row("Jan Jansen").getByRole("button", { name: "Jan Jansen" }).click();
+    await panel().getByRole("heading", { name: "Jan Jansen" }).waitFor();
+    await panel().getByRole("button", { name: "Rename" }).click();
+    await panel().getByRole("textbox", { name: "First name" }).fill("Johannes");
+    const id = new URL(page.url()).searchParams.get("contact");
+    const status = await page.evaluate(async (contactId) => {
+      const response = await fetch(`/api/v1/contacts/${contactId}`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ lastName: "Janssen" }),
+      });
+      return response.status;
+    }, id);
+    expect(status).toBe(200);
+    await panel().getByRole("textbox", { name: "First name" }).press("Enter");
+    const alert = panel().getByRole("alert").filter({ hasText: "Someone else changed this contact" });
+    await alert.waitFor();
+    await alert.getByText("Janssen").waitFor();
+    await alert.getByText("Johannes").waitFor();
+    expect(await panel().getByRole("textbox", { name: "First name" }).inputValue()).toBe("Johannes");
+    await alert.getByRole("button", { name: "Save mine over theirs" }).click();
+    await panel().getByRole("heading", { name: "Johannes Janssen" }).waitFor();
+  });
+
+  it("looks right in light and dark, from a phone to a wide screen", async () => {
+    // A fuller list for the pictures.
+    await page.evaluate(async () => {
+      const people = [
+        ["Amira", "El Idrissi", "+212612345678", "fr", "Africa/Casablanca", ["Support"]],
+        ["Lucas", "Martin", "+33612345678", "fr-FR", "Europe/Paris", ["Sales"]],
+        ["Sofia", "Rossi", "+393471234567", "it", "Europe/Rome", []],
+        ["Daan", "Bakker", "0201234567", "nl", "Europe/Amsterdam", ["Billing", "Support"]],
+        ["Mei", "Tanaka", "+81312345678", "ja", "Asia/Tokyo", []],
+        ["Olivia", "Smith", "+12025550143", "en-US", "America/New_York", ["Sales"]],
+      ] as const;
+      for (const [firstName, lastName, phone, language, timezone, tags] of people) {
+        const email = `${firstName.toLowerCase()}@example.com`;
+        await fetch("/api/v1/contacts", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ firstName, lastName, email, phone, language, timezone, tags }),
+        });
+      }
+    });
+    await page.goto(`${server.origin}/studio/contacts`);
+    await row("Olivia Smith").waitFor();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS}list-light.png` });
+    expect(await seriousViolations()).toEqual([]);
+
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: `${SCREENSHOTS}list-dark.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await row("Daan Bakker").getByRole("button", { name: "Daan Bakker" }).click();
+    await panel().getByRole("heading", { name: "Daan Bakker" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}panel-dark.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await page.getByRole("button", { name: "Add contact" }).click();
+    await dialog().getByRole("heading", { name: "Add contact" }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}dialog-dark.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await dialog().getByRole("button", { name: "Cancel" }).click();
+
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${server.origin}/studio/contacts`);
+    await row("Olivia Smith").waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}list-phone.png` });
+    expect(await seriousViolations()).toEqual([]);
+  });
+});
