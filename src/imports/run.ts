@@ -22,6 +22,13 @@ import { openWorkbook } from "./xlsx.ts";
 
 export const PREVIEW_ROWS = 20;
 
+/**
+ * PGlite runs in this thread and answers through promises alone, so a loop of queries
+ * never lets the event loop read a request: the import steps aside between batches, and
+ * the API stays responsive while it runs.
+ */
+const stepAside = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface ImportSettings {
   /** Rows written per transaction: a crash loses at most this many, to be redone. */
   batchRows: number;
@@ -138,6 +145,7 @@ async function analyse(source: Source, country: string, lease: Lease): Promise<A
       continue;
     }
     total++;
+    if (total % 5000 === 0) await stepAside();
     if (preview.length < PREVIEW_ROWS) {
       const checked = checkRow(row, cells, fields, columns.length, country, source.format === "csv");
       const missing = checked.errors.length === 0 && !checked.id ? creationError(checked) : undefined;
@@ -197,6 +205,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
         await saveRejected(tx, imp.workspace_id, imp.id, rejected);
         await addProgress(tx, imp.workspace_id, imp.id, counts);
       });
+      await stepAside();
     }
   } catch (error) {
     if (!(error instanceof UnreadableFile)) throw error;
