@@ -6,14 +6,12 @@ import { useContacts } from "../api/get-contacts.ts";
 import { useTags } from "../api/get-tags.ts";
 import { useDebouncedCallback } from "../hooks/use-debounced-callback.ts";
 import { openContact, setQuery, setSort, setTag, useListParams } from "../hooks/use-list-params.ts";
+import { SEARCH_DEBOUNCE_MS } from "../utils/search.ts";
 import { NOTHING_SELECTED, type Selection, selectedCount, toggleLoaded, toggleOne } from "../utils/selection.ts";
 import { ContactPanel } from "./ContactPanel.tsx";
 import { ContactsTable } from "./ContactsTable.tsx";
 import { CreateContactDialog } from "./CreateContactDialog.tsx";
 import { ExportMenu } from "./ExportMenu.tsx";
-
-/** Wait this long after the last key before searching: one request per pause, not per letter. */
-export const SEARCH_DEBOUNCE_MS = 250;
 
 const number = new Intl.NumberFormat();
 
