@@ -266,6 +266,47 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     await panel().getByRole("heading", { name: "Johannes Janssen" }).waitFor();
   });
 
+  it("imports a file in the Studio: mapping with preview and row errors, progress, result and error file", async () => {
+    await page.getByRole("button", { name: "Close contact" }).click();
+    await page.getByRole("button", { name: "Import" }).click();
+    const csv = [
+      "First name;Last name;Email;Phone;Tags",
+      "Pieter;Post;pieter@example.nl;0612340000;VIP",
+      "Bad;Row;not-an-email;;",
+      "Zoë;Again;zoe@example.nl;;",
+    ].join("\r\n");
+    await dialog()
+      .locator("input[type=file]")
+      .setInputFiles({
+        name: "people.csv",
+        mimeType: "text/csv",
+        buffer: Buffer.from(csv),
+      });
+    await dialog().getByRole("button", { name: "Start import" }).waitFor({ timeout: 30_000 });
+    expect(await dialog().getByRole("combobox", { name: "Import column Email as" }).inputValue()).toBe("email");
+    await dialog()
+      .getByText(/Row 3: email/)
+      .waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}import-light.png` });
+    expect(await seriousViolations()).toEqual([]);
+    await dialog().getByText("Skip the row").click();
+    expect(await dialog().getByRole("radio", { name: "Skip the row" }).isChecked()).toBe(true);
+    await dialog()
+      .getByRole("textbox", { name: /Tags for every imported contact/ })
+      .fill("Imported");
+    await dialog().getByRole("button", { name: "Start import" }).click();
+    await dialog().getByText("Import of people.csv finished.").waitFor({ timeout: 30_000 });
+    const result = await dialog().locator(".import-result > div").allTextContents();
+    expect(result).toEqual(["Created1", "Updated0", "Skipped1", "Failed1"]);
+    const download = page.waitForEvent("download");
+    await dialog().getByRole("button", { name: "Download the rejected rows" }).click();
+    const errors = await fileText(await download);
+    expect(errors).toContain("not-an-email");
+    expect(errors).toContain("Error");
+    await dialog().getByRole("button", { name: "Close" }).click();
+    await row("Pieter Post").getByText("Imported").waitFor();
+  });
+
   it("looks right in light and dark, from a phone to a wide screen", async () => {
     // A fuller list for the pictures.
     await page.evaluate(async () => {

@@ -4,6 +4,7 @@ import { type Me, meQuery, useMe } from "../features/auth/api/me.ts";
 import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
+import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { AppShell } from "./AppShell.tsx";
@@ -56,7 +57,11 @@ function Routes() {
   if (!user) return pathname === paths.setup ? <SetupPage /> : <LoginPage />;
   return (
     <AppShell me={user}>
-      <ContactsPage key={pathname} area={pathname === paths.studio ? "studio" : "inbox"} me={user} />
+      {pathname === paths.studio ? (
+        <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
+      ) : (
+        <ContactsPage key="inbox" area="inbox" me={user} />
+      )}
     </AppShell>
   );
 }

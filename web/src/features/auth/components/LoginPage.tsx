@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "react-aria-components";
+import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { Link } from "../../../lib/router.ts";
-import { TextInput } from "../../contacts/components/TextInput.tsx";
 import { useLogin } from "../api/session.ts";
 
 const LABELS = { email: "Email", password: "Password" };

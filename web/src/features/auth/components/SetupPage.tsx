@@ -1,10 +1,10 @@
 import { type FormEvent, useMemo, useState } from "react";
 import { Button } from "react-aria-components";
+import { TextInput } from "../../../components/TextInput.tsx";
 import { ApiError } from "../../../lib/api-client.ts";
+import { phoneCountries } from "../../../lib/countries.ts";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { Link } from "../../../lib/router.ts";
-import { TextInput } from "../../contacts/components/TextInput.tsx";
-import { phoneCountries } from "../../contacts/utils/phone.ts";
 import { useSetup } from "../api/session.ts";
 
 const LABELS = { workspaceName: "Workspace name", name: "Your name", email: "Email", password: "Password" };

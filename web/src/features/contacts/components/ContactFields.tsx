@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
+import { TextInput } from "../../../components/TextInput.tsx";
 import type { ContactDraft } from "../utils/draft.ts";
 import { LanguageField } from "./LanguageField.tsx";
 import { PhoneField } from "./PhoneField.tsx";
-import { TextInput } from "./TextInput.tsx";
 import { TimezoneField } from "./TimezoneField.tsx";
 
 interface ContactFieldsProps {

@@ -19,7 +19,7 @@ const number = new Intl.NumberFormat();
  * The Contacts page. The Inbox (operators) creates, opens and tags contacts; the Studio
  * (admins) adds the Export menu. Both show the same list.
  */
-export function ContactsPage({ area, me }: { area: "inbox" | "studio"; me: Me }) {
+export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; me: Me; actions?: React.ReactNode }) {
   const { filters, sort, contactId } = useListParams();
   const list = useContacts(filters, sort);
   const count = useContactCount(filters);
@@ -48,6 +48,7 @@ export function ContactsPage({ area, me }: { area: "inbox" | "studio"; me: Me })
         <div className="page-head">
           <h1>Contacts</h1>
           <div className="page-actions">
+            {actions}
             {area === "studio" && <ExportMenu filters={filters} selection={selection} />}
             <CreateContactDialog
               label={area === "inbox" ? "Create user" : "Add contact"}

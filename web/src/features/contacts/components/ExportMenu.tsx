@@ -1,13 +1,7 @@
 import { useRef, useState } from "react";
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from "react-aria-components";
-import {
-  downloadExport,
-  EXPORT_FORMATS,
-  type ExportFormat,
-  type ExportProgress,
-  type ExportScope,
-  saveFile,
-} from "../api/export-contacts.ts";
+import { type DownloadProgress, formatBytes, saveFile } from "../../../lib/download.ts";
+import { downloadExport, EXPORT_FORMATS, type ExportFormat, type ExportScope } from "../api/export-contacts.ts";
 import type { ContactFilters } from "../api/types.ts";
 import type { Selection } from "../utils/selection.ts";
 
@@ -19,15 +13,9 @@ export const MAX_EXPORT_IDS = 300;
 
 type State =
   | { kind: "idle" }
-  | { kind: "running"; format: ExportFormat; progress: ExportProgress }
+  | { kind: "running"; format: ExportFormat; progress: DownloadProgress }
   | { kind: "done"; fileName: string; bytes: number }
   | { kind: "failed"; message: string };
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 /** Export: the ticked rows when there are some, otherwise the filtered list. */
 export function ExportMenu({ filters, selection }: { filters: ContactFilters; selection: Selection }) {

@@ -1,6 +1,7 @@
 import { useMemo } from "react";
 import { FieldError, Input, Label, TextField } from "react-aria-components";
-import { type CountryCode, formatAsTyped, phoneCountries } from "../utils/phone.ts";
+import { phoneCountries } from "../../../lib/countries.ts";
+import { type CountryCode, formatAsTyped } from "../utils/phone.ts";
 
 interface PhoneFieldProps {
   value: string;

@@ -1,10 +1,10 @@
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { Button } from "react-aria-components";
+import { TextInput } from "../../../components/TextInput.tsx";
 import type { Contact, ContactInput } from "../api/types.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
 import { ConflictNotice } from "./ConflictNotice.tsx";
-import { TextInput } from "./TextInput.tsx";
 
 interface RenameFormProps {
   contact: Contact;

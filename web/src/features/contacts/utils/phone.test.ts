@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { countryOfPhone, displayPhone, formatAsTyped, phoneCountries } from "./phone.ts";
+import { phoneCountries } from "../../../lib/countries.ts";
+import { countryOfPhone, displayPhone, formatAsTyped } from "./phone.ts";
 
 describe("formatAsTyped", () => {
   it("groups a national number the way its country writes it", () => {

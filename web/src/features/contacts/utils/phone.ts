@@ -1,20 +1,6 @@
-import { AsYouType, type CountryCode, getCountries, getCountryCallingCode, parsePhoneNumber } from "libphonenumber-js";
+import { AsYouType, type CountryCode, parsePhoneNumber } from "libphonenumber-js";
 
 export type { CountryCode };
-
-export interface Country {
-  code: CountryCode;
-  name: string;
-  callingCode: string;
-}
-
-/** Every country libphonenumber knows, by name in the user's language, with its calling code. */
-export function phoneCountries(locale?: string): Country[] {
-  const names = new Intl.DisplayNames(locale ? [locale] : undefined, { type: "region" });
-  return getCountries()
-    .map((code) => ({ code, name: names.of(code) ?? code, callingCode: getCountryCallingCode(code) }))
-    .sort((a, b) => a.name.localeCompare(b.name, locale));
-}
 
 export interface TypedPhone {
   /** What the input shows: the digits typed, grouped as that country writes them. */
