@@ -16,7 +16,7 @@ export interface ExportColumn<Row> {
   value(row: Row): string | null;
 }
 
-/** A contact as the export reads it: only the columns it writes, tags already joined. */
+/** A contact as the export reads it: only the columns it writes, its tags joined with ", ". */
 export interface ExportRow {
   id: string;
   first_name: string | null;
@@ -32,12 +32,15 @@ export interface ExportRow {
   last_seen_at: string | null;
 }
 
-/** The select list behind `ExportRow`; tags are joined in the database, in the API's order. */
+/**
+ * The select list behind `ExportRow`, but for `tags`: a contact's tag ids, which
+ * `contactBatches` names from the catalogue. Joining and sorting the names per contact in
+ * SQL cost four times as much as reading the ids.
+ */
 export const EXPORT_SELECT = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
   c.external_id, c.created_at, c.updated_at, c.last_seen_at,
-  (select string_agg(t.name, ', ' order by lower(t.name)) from contact_tags ct
-     join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id
-   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id) as tags`;
+  (select string_agg(ct.tag_id::text, ' ') from contact_tags ct
+   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id) as tag_ids`;
 
 /** The columns of API.md's "Export" section, in its order and with its headers. */
 export const EXPORT_COLUMNS: ExportColumn<ExportRow>[] = [

@@ -27,27 +27,11 @@ export function quoter(delimiter: CsvDelimiter) {
   return (value: string) => (special.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 }
 
-/** One CSV record, CRLF included: neutralise, then quote, as two named steps. */
-export function csvRecord<Row>(
-  columns: ExportColumn<Row>[],
-  row: Row,
-  delimiter: CsvDelimiter,
-  quote: (value: string) => string,
-): string {
-  let line = "";
-  for (let i = 0; i < columns.length; i++) {
-    const column = columns[i] as ExportColumn<Row>;
-    const value = column.value(row);
-    if (i > 0) line += delimiter;
-    if (value !== null && value !== "") line += quote(neutralise(value, column.kind));
-  }
-  return `${line}\r\n`;
-}
-
 /**
  * The CSV text of an export, one chunk per batch of rows: the BOM and header first.
- * Each chunk is joined from an array into one flat string; a chunk grown with `+=` is a
- * rope that costs several times more to write out.
+ * A chunk is gathered as an array of pieces and joined once into a flat string: building
+ * it with `+=` leaves a rope of small strings that costs several times more to write out,
+ * and the garbage of a string per cell and per row was a third of the time.
  */
 export async function* csvChunks<Row>(
   columns: ExportColumn<Row>[],
@@ -57,8 +41,16 @@ export async function* csvChunks<Row>(
   const quote = quoter(delimiter);
   yield `${BOM}${columns.map((c) => quote(c.header)).join(delimiter)}\r\n`;
   for await (const rows of batches) {
-    const lines = new Array<string>(rows.length);
-    for (let i = 0; i < rows.length; i++) lines[i] = csvRecord(columns, rows[i] as Row, delimiter, quote);
-    yield lines.join("");
+    const parts: string[] = [];
+    for (const row of rows) {
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i] as ExportColumn<Row>;
+        const value = column.value(row);
+        // Neutralise, then quote: two named steps.
+        if (value !== null && value !== "") parts.push(quote(neutralise(value, column.kind)));
+        parts.push(i === columns.length - 1 ? "\r\n" : delimiter);
+      }
+    }
+    yield parts.join("");
   }
 }

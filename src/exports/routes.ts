@@ -11,7 +11,7 @@ import { badRequest, invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { EXPORT_COLUMNS, type ExportRow } from "./columns.ts";
 import { csvChunks } from "./csv.ts";
-import { contactBatches } from "./rows.ts";
+import { contactBatches, EXPORT_BATCH_SIZE } from "./rows.ts";
 import { xlsxStream } from "./xlsx.ts";
 
 /** The formats of the Export menu: what each is called in the URL, its file and its writer. */
@@ -123,7 +123,7 @@ export const exportRoutes =
         });
 
         const progress = { rows: 0 };
-        const batches = filter ? contactBatches(db, workspace.id, filter, sort, progress) : noRows();
+        const batches = filter ? contactBatches(db, workspace.id, filter, sort, progress, EXPORT_BATCH_SIZE) : noRows();
         const body = new PassThrough();
         pipeline(format.write(batches), body, (error) => {
           const details = {

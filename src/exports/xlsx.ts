@@ -99,6 +99,8 @@ export function escapeXml(value: string): string {
 }
 
 const PRESERVE = /^\s|\s$|[\n\t]/;
+/** Anything `escapeXml` or `PRESERVE` would act on. */
+const PLAIN_NOT = new RegExp(`${XML_SPECIAL.source}|${PRESERVE.source}`);
 
 function textCell(ref: string, value: string, style = ""): string {
   const space = PRESERVE.test(value) ? ' xml:space="preserve"' : "";
@@ -115,15 +117,38 @@ export function excelSerial(iso: string): number | undefined {
   return serial >= 61 ? serial : undefined;
 }
 
-function cell<Row>(column: ExportColumn<Row>, ref: string, value: string): string {
-  if (column.kind === "date") {
-    const serial = excelSerial(value);
-    if (serial !== undefined) return `<c r="${ref}" s="${STYLE.date}"><v>${serial}</v></c>`;
+const DATE_CELL = `" s="${STYLE.date}"><v>`;
+const TEXT_CELL = '" t="inlineStr"><is><t>';
+const TEXT_CELL_PRESERVE = '" t="inlineStr"><is><t xml:space="preserve">';
+
+/**
+ * The XML of one batch of rows, as pieces pushed onto `parts` (joined once per batch, so
+ * no string is made per cell). Every value but a time is an inline string, never a
+ * number: a phone or an id keeps its + or leading zeros and never turns into scientific
+ * notation. A string cell is never evaluated as a formula, so the CSV's neutralising is
+ * not needed here, and the file holds exactly what the contact holds.
+ */
+function pushRows<Row>(parts: string[], columns: ExportColumn<Row>[], letters: string[], rows: Row[], first: number) {
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r] as Row;
+    const n = String(first + r);
+    parts.push('<row r="', n, '">');
+    for (let i = 0; i < columns.length; i++) {
+      const column = columns[i] as ExportColumn<Row>;
+      const value = column.value(row);
+      if (value === null || value === "") continue;
+      const serial = column.kind === "date" ? excelSerial(value) : undefined;
+      if (serial !== undefined) {
+        parts.push('<c r="', letters[i] as string, n, DATE_CELL, String(serial), "</v></c>");
+      } else {
+        // Most values are plain: one test decides that neither escaping nor spacing is needed.
+        const plain = !PLAIN_NOT.test(value);
+        const open = plain || !PRESERVE.test(value) ? TEXT_CELL : TEXT_CELL_PRESERVE;
+        parts.push('<c r="', letters[i] as string, n, open, plain ? value : escapeXml(value), "</t></is></c>");
+      }
+    }
+    parts.push("</row>");
   }
-  // Every other value is an inline string, never a number: a phone or an id keeps its
-  // leading + or zeros and is never shown in scientific notation. A string cell is never
-  // evaluated as a formula, so no CSV-style neutralising is needed (or wanted) here.
-  return textCell(ref, value);
 }
 
 function sheetHead<Row>(columns: ExportColumn<Row>[], first: boolean): string {
@@ -181,19 +206,10 @@ export function xlsxStream<Row>(
       const take = Math.min(pending.length, maxRows - rowNumber);
       const rows = pending.length === take ? pending : pending.slice(0, take);
       pending = pending.length === take ? [] : pending.slice(take);
-      const xml = new Array<string>(rows.length);
-      for (let r = 0; r < rows.length; r++) {
-        const row = rows[r] as Row;
-        const n = String(++rowNumber);
-        let cells = `<row r="${n}">`;
-        for (let i = 0; i < columns.length; i++) {
-          const column = columns[i] as ExportColumn<Row>;
-          const value = column.value(row);
-          if (value !== null && value !== "") cells += cell(column, `${letters[i]}${n}`, value);
-        }
-        xml[r] = `${cells}</row>`;
-      }
-      yield xml.join("");
+      const parts: string[] = [];
+      pushRows(parts, columns, letters, rows, rowNumber + 1);
+      rowNumber += rows.length;
+      yield parts.join("");
     }
     sheets.push({ rows: rowNumber });
     yield `</sheetData><autoFilter ref="A1:${last}${rowNumber}"/></worksheet>`;
