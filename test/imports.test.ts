@@ -195,6 +195,31 @@ describe.each(databases())("imports on %s", (kind) => {
     expect(empty).toMatchObject({ status: "failed", error: "The file has a header row but no contacts below it." });
   });
 
+  it("reads the sheet asked for, and says so when there is none of that name", async () => {
+    const ws = await createWorkspace(server);
+    const book = new ExcelJS.Workbook();
+    book.addWorksheet("Notes").addRow(["just notes"]);
+    const second = book.addWorksheet("Second");
+    second.addRow(["Email", "Voornaam"]);
+    second.addRow(["zoe@example.nl", "Zoë"]);
+    const file = Buffer.from(await book.xlsx.writeBuffer());
+    const chosen = await upload(ws.admin, "book.xlsx", file, { query: "?sheet=Second" });
+    expect(await settle(ws.admin, chosen.body.id)).toMatchObject({
+      status: "ready",
+      sheet: "Second",
+      mapping: { Email: "email", Voornaam: "firstName" },
+      progress: { total: 1 },
+    });
+    const missing = await upload(ws.admin, "book.xlsx", file, { query: "?sheet=Nope" });
+    expect(await settle(ws.admin, missing.body.id)).toMatchObject({
+      status: "failed",
+      error: 'The workbook has no sheet named "Nope"; it has "Notes", "Second".',
+    });
+    const first = await upload(ws.admin, "book.xlsx", file);
+    expect(await settle(ws.admin, first.body.id)).toMatchObject({ status: "failed", sheet: null });
+    expect((await upload(ws.admin, "book.xlsx", file, { query: `?sheet=${"x".repeat(40)}` })).status).toBe(400);
+  });
+
   describe("nasty files", () => {
     const zoe = "Voornaam;E-mail\r\nZoë;zoe@example.nl\r\n";
     const cases: {

@@ -1,7 +1,7 @@
 import type { Queryable } from "../db/db.ts";
 
 /** Pieces of an uploaded file in the database; every piece but the last is exactly this long. */
-export const CHUNK_BYTES = 1024 * 1024;
+export const CHUNK_BYTES = 256 * 1024;
 
 /** An uploaded file, read from the database a piece at a time. */
 export interface StoredFile {

@@ -17,7 +17,7 @@ import { formatBytes, saveUpload, TooLarge } from "./file.ts";
 import { enqueueJob, JobRunner } from "./jobs.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
 import { analyseImport, runImport } from "./run.ts";
-import { Import, StartBody, TemplateQuery, UploadQuery } from "./schema.ts";
+import { Import, StartBody, TemplateQuery, UploadBody, UploadQuery } from "./schema.ts";
 import { importSettings } from "./settings.ts";
 import { deleteImport, failImport, getImport, importFromRow, insertImport, saveChunk } from "./store.ts";
 
@@ -63,17 +63,27 @@ export const importRoutes =
     app.post(
       "/imports",
       {
+        // The multipart body streams to the handler unparsed: the schemas document it, the
+        // handler checks it (and the one query parameter) itself.
+        validatorCompiler: () => () => true,
         schema: {
           tags: ["imports"],
           summary: "Upload a CSV or .xlsx file of contacts (multipart, one part named `file`)",
           description: `The file is stored and read in the background: poll GET /imports/{id} until it is \`ready\`. At most ${formatBytes(config.importMaxBytes)}.`,
           consumes: ["multipart/form-data"],
           querystring: UploadQuery,
+          body: UploadBody,
           response: { 202: Type.Ref("Import"), ...S.problems(401, 403, 413, 415, 422) },
         },
       },
       async (request, reply) => {
         requireRole(request, "admin");
+        const sheet: unknown = request.query.sheet;
+        if (sheet !== undefined && (typeof sheet !== "string" || sheet.length < 1 || sheet.length > 31)) {
+          throw new Problem(400, "Malformed query parameter: sheet must be a sheet name of 1 to 31 characters.", {
+            errors: [{ field: "sheet", message: "must be 1 to 31 characters" }],
+          });
+        }
         if (!request.isMultipart()) {
           throw new Problem(415, "Send the file as multipart/form-data, in a part named `file`.");
         }
@@ -86,7 +96,13 @@ export const importRoutes =
         }
         const workspaceId = request.auth.workspace.id;
         const fileName = (part.filename || "contacts").slice(0, 255);
-        const id = await insertImport(db, workspaceId, request.auth.actor, fileName, request.query.sheet ?? null);
+        const id = await insertImport(
+          db,
+          workspaceId,
+          request.auth.actor,
+          fileName,
+          (sheet as string | undefined) ?? null,
+        );
         let size: number;
         try {
           size = await saveUpload(part.file, config.importMaxBytes, (no, data) =>
@@ -122,7 +138,6 @@ export const importRoutes =
           tags: ["imports"],
           summary: "An empty file with the export's headers, to fill in and import",
           querystring: TemplateQuery,
-          produces: ["text/csv", XLSX_TYPE],
           response: {
             200: {
               description: `The file, as an attachment named ${TEMPLATE_NAME}.<xlsx|csv>`,
@@ -218,7 +233,6 @@ export const importRoutes =
           tags: ["imports"],
           summary: "The rejected rows as CSV, as they were in the file, with an Error column: fix and import again",
           params: S.IdParams,
-          produces: ["text/csv"],
           response: {
             200: {
               description: "CSV, UTF-8 with BOM, as an attachment named <file>-errors.csv",

@@ -74,6 +74,10 @@ export const UploadQuery = Type.Object({
   ),
 });
 
+export const UploadBody = Type.Object({
+  file: Type.String({ format: "binary", description: "the CSV or .xlsx file" }),
+});
+
 export const StartBody = Type.Object(
   {
     mapping: Type.Optional(Mapping),
