@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useState } from "react";
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "react-aria-components";
 import type { Me } from "../../auth/api/me.ts";
 import { useContactCount } from "../api/get-contact-count.ts";
@@ -33,6 +33,10 @@ export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; 
 
   const rows = useMemo(() => list.data?.pages.flatMap((page) => page.items) ?? [], [list.data]);
   const loadedIds = useMemo(() => rows.map((row) => row.id), [rows]);
+  // Stable callbacks keep the memoised rows from re-rendering when a page arrives.
+  const loaded = useRef(loadedIds);
+  loaded.current = loadedIds;
+  const toggle = useCallback((id: string) => setSelection((current) => toggleOne(current, id, loaded.current)), []);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
   const loadMore = useCallback(() => {
     if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
@@ -115,7 +119,7 @@ export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; 
           onSort={setSort}
           homeCountry={defaultCountry}
           selection={selection}
-          onToggle={(id) => setSelection((current) => toggleOne(current, id, loadedIds))}
+          onToggle={toggle}
           onToggleLoaded={() => setSelection((current) => toggleLoaded(current, loadedIds))}
           onOpen={openContact}
           empty={

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef } from "react";
+import { memo, useEffect, useRef } from "react";
 import type { Contact, Sort } from "../api/types.ts";
 import { contactName, lastSeen } from "../utils/contact.ts";
 import { languageName } from "../utils/languages.ts";
@@ -106,43 +106,17 @@ export function ContactsTable(props: ContactsTableProps) {
                 </tr>
               );
             }
-            const name = contactName(contact);
-            const checked = selection.matching || selection.ids.has(contact.id);
             return (
-              <tr
+              <ContactRow
                 key={contact.id}
-                className={`tr${checked ? " selected" : ""}`}
-                style={style}
-                aria-rowindex={item.index + 2}
-              >
-                <td className="td col-check">
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${name}`}
-                    checked={checked}
-                    onChange={() => props.onToggle(contact.id)}
-                  />
-                </td>
-                <td className="td">
-                  <button type="button" className="name-link" onClick={() => props.onOpen(contact.id)}>
-                    {name}
-                  </button>
-                </td>
-                <td className="td col-email">{contact.email}</td>
-                <td className="td nowrap">{displayPhone(contact.phone, props.homeCountry)}</td>
-                <td className="td col-language" title={contact.language ?? undefined}>
-                  {languageName(contact.language)}
-                </td>
-                <td className="td col-timezone">{contact.timezone?.replaceAll("_", " ")}</td>
-                <td className="td col-tags">
-                  {contact.tags.map((tag) => (
-                    <span key={tag} className="tag small">
-                      {tag}
-                    </span>
-                  ))}
-                </td>
-                <td className="td col-seen nowrap">{lastSeen(contact.lastSeenAt)}</td>
-              </tr>
+                contact={contact}
+                index={item.index}
+                start={item.start}
+                checked={selection.matching || selection.ids.has(contact.id)}
+                homeCountry={props.homeCountry}
+                onToggle={props.onToggle}
+                onOpen={props.onOpen}
+              />
             );
           })}
         </tbody>
@@ -183,3 +157,56 @@ function SortableHeader({
     </th>
   );
 }
+
+interface ContactRowProps {
+  contact: Contact;
+  index: number;
+  start: number;
+  checked: boolean;
+  homeCountry: string;
+  onToggle: (id: string) => void;
+  onOpen: (id: string) => void;
+}
+
+/** One row; memoised, so loading the next page or scrolling re-renders only rows that change. */
+const ContactRow = memo(function ContactRow({
+  contact,
+  index,
+  start,
+  checked,
+  homeCountry,
+  onToggle,
+  onOpen,
+}: ContactRowProps) {
+  const name = contactName(contact);
+  return (
+    <tr
+      className={`tr${checked ? " selected" : ""}`}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      aria-rowindex={index + 2}
+    >
+      <td className="td col-check">
+        <input type="checkbox" aria-label={`Select ${name}`} checked={checked} onChange={() => onToggle(contact.id)} />
+      </td>
+      <td className="td">
+        <button type="button" className="name-link" onClick={() => onOpen(contact.id)}>
+          {name}
+        </button>
+      </td>
+      <td className="td col-email">{contact.email}</td>
+      <td className="td nowrap">{displayPhone(contact.phone, homeCountry)}</td>
+      <td className="td col-language" title={contact.language ?? undefined}>
+        {languageName(contact.language)}
+      </td>
+      <td className="td col-timezone">{contact.timezone?.replaceAll("_", " ")}</td>
+      <td className="td col-tags">
+        {contact.tags.map((tag) => (
+          <span key={tag} className="tag small">
+            {tag}
+          </span>
+        ))}
+      </td>
+      <td className="td col-seen nowrap">{lastSeen(contact.lastSeenAt)}</td>
+    </tr>
+  );
+});

@@ -37,11 +37,19 @@ export function languageOptions(workspaceLanguages: string[], locale?: string): 
   return [...preferred, ...others];
 }
 
+// Building an Intl.DisplayNames costs far more than asking it; the list asks for every row.
+const namers = new Map<string, Intl.DisplayNames>();
+
 /** "Dutch (Netherlands)" for nl-NL; the tag itself when the runtime cannot name it. */
 export function languageName(tag: string | null, locale?: string): string {
   if (!tag) return "";
+  let namer = namers.get(locale ?? "");
+  if (!namer) {
+    namer = new Intl.DisplayNames(locale ? [locale] : undefined, { type: "language", fallback: "none" });
+    namers.set(locale ?? "", namer);
+  }
   try {
-    return new Intl.DisplayNames(locale ? [locale] : undefined, { type: "language", fallback: "none" }).of(tag) ?? tag;
+    return namer.of(tag) ?? tag;
   } catch {
     return tag;
   }
