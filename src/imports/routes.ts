@@ -52,6 +52,7 @@ export const importRoutes =
     app.addHook("onReady", async () => {
       // An upload cut off by a crash never got its id to anyone: remove what it stored.
       await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
+      await db.query("delete from jobs where status in ('done', 'failed') and created_at < now() - interval '7 days'");
       await runner.start();
     });
     app.addHook("onClose", async () => runner.stop());

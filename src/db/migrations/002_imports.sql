@@ -35,7 +35,7 @@ create table imports (
 );
 create index imports_uploading_idx on imports (workspace_id, created_at) where status = 'uploading';
 
--- The uploaded file itself, in ~1 MB pieces: every server process can read it, and it
+-- The uploaded file itself, in 256 KB pieces: every server process can read it, and it
 -- survives a restart, on PGlite and on a PostgreSQL server alike.
 create table import_chunks (
   workspace_id uuid not null,
