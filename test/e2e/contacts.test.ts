@@ -24,6 +24,8 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  /** Script errors and CSP violations; failed requests (401, 409, 412…) are part of the flows. */
+  const pageErrors: string[] = [];
 
   beforeAll(async () => {
     buildWebIfStale();
@@ -36,6 +38,12 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
+    page.on("pageerror", (error) => pageErrors.push(error.message));
+    page.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+        pageErrors.push(message.text());
+      }
+    });
   });
 
   afterAll(async () => {
@@ -354,5 +362,9 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SCREENSHOTS}list-phone.png` });
     expect(await seriousViolations()).toEqual([]);
+  });
+
+  it("ran without script errors or Content-Security-Policy violations", () => {
+    expect(pageErrors).toEqual([]);
   });
 });
