@@ -83,6 +83,8 @@ export const exportRoutes =
         // Validation is checked in the handler: a wrong format is a 422 that lists the
         // valid ones, after the role check, while other bad parameters stay a 400.
         attachValidation: true,
+        // A HEAD would run (and audit) a whole export only to throw it away.
+        exposeHeadRoute: false,
         schema: {
           tags: ["contacts"],
           summary: "Export the filtered list or a selection as .xlsx or CSV, streamed (admin)",
