@@ -1,6 +1,6 @@
 import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
-import { type Me, meQuery, useMe } from "../features/auth/api/me.ts";
+import { meQuery, useMe } from "../features/auth/api/me.ts";
 import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
@@ -9,6 +9,7 @@ import { setUnauthorizedHandler } from "../lib/api-client.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { AppShell } from "./AppShell.tsx";
 import { paths } from "./paths.ts";
+import { redirectFor } from "./redirect.ts";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,9 +24,6 @@ export function App() {
     </QueryClientProvider>
   );
 }
-
-/** Where a signed-in user starts: operators in the Inbox, admins in the Studio. */
-export const homeOf = (me: Me) => (me.role === "admin" ? paths.studio : paths.inbox);
 
 function Routes() {
   const { pathname } = useLocation();
@@ -64,13 +62,4 @@ function Routes() {
       )}
     </AppShell>
   );
-}
-
-/** The page to go to instead of `pathname`, or null when it is the right one. */
-export function redirectFor(pathname: string, me: Me | null | undefined): string | null {
-  if (me === undefined) return null;
-  if (!me) return pathname === paths.setup || pathname === paths.login ? null : paths.login;
-  if (pathname === paths.inbox) return null;
-  if (pathname === paths.studio) return me.role === "admin" ? null : paths.inbox;
-  return homeOf(me);
 }

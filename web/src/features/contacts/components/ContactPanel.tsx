@@ -22,6 +22,13 @@ export function ContactPanel({ id, homeCountry, workspaceLanguages, onClose }: C
   const query = useContact(id);
   const heading = useRef<HTMLHeadingElement>(null);
   // Focus moves into the panel when a contact opens, so keyboard and screen-reader users land on it.
+  // Closing the panel gives the focus back to what opened it (the name in the list), when it is still there.
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
   const loadedId = query.data?.id;
   useEffect(() => {
     if (loadedId) heading.current?.focus();

@@ -1,0 +1,17 @@
+import type { Me } from "../features/auth/api/me.ts";
+import { paths } from "./paths.ts";
+
+/** Where a signed-in user starts: operators in the Inbox, admins in the Studio. */
+export const homeOf = (me: Me) => (me.role === "admin" ? paths.studio : paths.inbox);
+
+/**
+ * The page to go to instead of `pathname`, or null when it is the right one. `me` is
+ * undefined while it loads (no decision yet) and null when nobody is signed in.
+ */
+export function redirectFor(pathname: string, me: Me | null | undefined): string | null {
+  if (me === undefined) return null;
+  if (!me) return pathname === paths.setup || pathname === paths.login ? null : paths.login;
+  if (pathname === paths.inbox) return null;
+  if (pathname === paths.studio) return me.role === "admin" ? null : paths.inbox;
+  return homeOf(me);
+}
