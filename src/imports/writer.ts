@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import type { ContactFields } from "../contacts/input.ts";
 import type { Queryable } from "../db/db.ts";
 import { type CheckedRow, creationError, describeErrors } from "./rows.ts";
@@ -137,7 +137,7 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
       continue;
     }
     const created: Target = {
-      id: randomUUID(),
+      id: timeOrderedId(),
       isNew: true,
       keys: {
         email: row.fields.email ?? null,
@@ -165,6 +165,21 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
   );
   await tagContacts(tx, workspaceId, targets, changed);
   return { counts, rejected };
+}
+
+/**
+ * A version 7 UUID (RFC 9562): the time in milliseconds, then random bits. A batch's new
+ * contacts land side by side at the end of the `(workspace_id, id)` index, and their tags
+ * beside them, instead of on a random page each: an import of a million rows reads far
+ * fewer index pages than it would with random ids.
+ */
+export function timeOrderedId(): string {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = ((bytes[6] as number) & 0x0f) | 0x70;
+  bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 interface Found {
