@@ -176,6 +176,8 @@ export async function startServer(opts: {
   dataDir?: string;
   env?: Record<string, string>;
   slug?: string;
+  /** Extra node flags for the server, e.g. ["--cpu-prof"]. */
+  nodeArgs?: string[];
 }): Promise<BenchServer> {
   if (!opts.databaseUrl && !opts.dataDir) throw new Error("startServer needs databaseUrl or dataDir");
   const db = await openDatabase({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir ?? "" });
@@ -206,7 +208,7 @@ export async function startServer(opts: {
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   else env.DATA_DIR = opts.dataDir;
 
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), "--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -223,6 +225,7 @@ export async function startServer(opts: {
     await waitForHealth(origin, child, () => output);
   } catch (error) {
     child.kill("SIGKILL");
+    if (opts.databaseUrl) await revokeTokens(opts.databaseUrl, workspaceId, [admin.id, operator.id]);
     throw error;
   }
   const pid = child.pid as number;
