@@ -175,6 +175,13 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     await page.keyboard.press("Enter");
     await panel().getByRole("heading", { name: "Zoë de Vries-Bakker" }).waitFor();
     await row("Zoë de Vries-Bakker").waitFor();
+
+    await panel().getByRole("button", { name: "Edit details" }).click();
+    await panel().getByRole("textbox", { name: "External ID" }).fill("crm-00007");
+    await panel().getByRole("textbox", { name: "Phone", exact: true }).fill("06 87654321");
+    await panel().getByRole("button", { name: "Save details" }).click();
+    await panel().getByText("crm-00007").waitFor();
+    await panel().getByText("06 87654321").waitFor();
   });
 
   it("adds the tags Sales and Billing, removes one, and filters by tag", async () => {
@@ -207,7 +214,7 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     const semicolon = await fileText(await exportAs("CSV (;)"));
     expect(semicolon.charCodeAt(0)).toBe(0xfeff);
     expect(semicolon).toContain("ID;First name;Last name;Email;Phone");
-    expect(semicolon).toContain("Zoë;de Vries-Bakker;zoe@example.nl;+31612345678");
+    expect(semicolon).toContain("Zoë;de Vries-Bakker;zoe@example.nl;+31687654321");
     expect(semicolon).toContain("Jan;Jansen;jan@example.com;+442079460958");
 
     const commaFile = await exportAs("CSV (,)");
