@@ -7,6 +7,10 @@
  * a fixed list page with no database and no auth) at the same concurrency. Then a soak at
  * moderate load, watching the server's resident memory.
  *
+ * Counting every match of a common search (`/contacts/count?q=rob`: ~9,000 of 1,000,000
+ * contacts, ~300 ms of database time) is left out of the mix: it is what the list page asks
+ * once per search, not per page, and at 10 % of the requests it alone would use both cores.
+ *
  * Options (environment): LOAD_SECONDS per level (default 15), LOAD_LEVELS (default
  * 8,32,128), LOAD_SOAK_MINUTES (default 10; 0 skips the soak).
  */
@@ -105,7 +109,7 @@ function mix(terms: string[], ids: string[]): Request[] {
     list(() => "/api/v1/contacts?limit=50"),
     list(() => `/api/v1/contacts?limit=50&q=${encodeURIComponent(pick(terms))}`),
     list(() => "/api/v1/contacts?limit=50&sort=name"),
-    list(() => `/api/v1/contacts/count?q=${encodeURIComponent(pick(terms))}`),
+    list(() => `/api/v1/contacts?limit=50&q=${encodeURIComponent(pick(terms))}&sort=-updatedAt`),
     list(() => "/api/v1/contacts?limit=50&sort=-updatedAt"),
     list(() => `/api/v1/contacts?limit=50&q=${encodeURIComponent(pick(terms))}`),
     list(() => "/api/v1/contacts?limit=50&language=nl-NL"),
