@@ -369,6 +369,17 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: `${SCREENSHOTS}list-phone.png` });
     expect(await seriousViolations()).toEqual([]);
+    const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await row("Daan Bakker").getByRole("button", { name: "Daan Bakker" }).click();
+    await panel().getByRole("heading", { name: "Daan Bakker" }).waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}panel-phone.png` });
+    await page.getByRole("button", { name: "Close contact" }).click();
+    await page.getByRole("button", { name: "Add contact" }).click();
+    await dialog().getByRole("heading", { name: "Add contact" }).waitFor();
+    expect(await sideways()).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${SCREENSHOTS}dialog-phone.png` });
+    await dialog().getByRole("button", { name: "Cancel" }).click();
   });
 
   it("pages through the list while scrolling, with only the rows in view in the page, and sorts", async () => {
