@@ -3,7 +3,7 @@ import type { ImportSettings } from "./run.ts";
 
 /**
  * The import's tuning, from the environment, checked once at start:
- * `IMPORT_BATCH_ROWS` (rows per transaction; default 5,000 on a PostgreSQL server, 1,000
+ * `IMPORT_BATCH_ROWS` (rows per transaction; default 2,000 on a PostgreSQL server, 1,000
  * on PGlite, where a transaction holds up every other request) and `IMPORT_LEASE_SECONDS`
  * (how long a job's claim lasts without renewal, so how soon another process takes over
  * the import of one that died; default 30).
@@ -14,7 +14,7 @@ export function importSettings(
   kind: "pglite" | "postgres",
 ): ImportSettings & { leaseSeconds: number } {
   return {
-    batchRows: integer(env, "IMPORT_BATCH_ROWS", kind === "pglite" ? 1000 : 5000),
+    batchRows: integer(env, "IMPORT_BATCH_ROWS", kind === "pglite" ? 1000 : 2000),
     leaseSeconds: integer(env, "IMPORT_LEASE_SECONDS", 30),
     // Real workbooks unpack to 5–20 times their size; a bomb to thousands of times.
     unpackLimit: Math.max(config.importMaxBytes * 10, 64 * 1024 * 1024),
