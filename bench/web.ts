@@ -128,6 +128,20 @@ async function scrollMs(page: Page, origin: string): Promise<{ waits: number[]; 
     .then((result) => ({ ...result, waits }));
 }
 
+/** The API alone, from Node, for the same requests: what the browser adds is the rest. */
+async function apiMs(url: string, token: string, query: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const response = await fetch(`${url}/contacts?limit=100${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await response.arrayBuffer();
+    times.push(performance.now() - start);
+  }
+  return median(times);
+}
+
 const median = (values: number[]) =>
   percentile(
     [...values].sort((a, b) => a - b),
@@ -160,6 +174,12 @@ export async function run(): Promise<BenchResult[]> {
     const searches: number[] = [];
     for (const text of SEARCHES) searches.push(await searchMs(page, text));
     const scroll = await scrollMs(page, server.origin);
+    const apiFirst = await apiMs(server.url, server.adminToken, "");
+    const apiSearches: number[] = [];
+    for (const text of SEARCHES)
+      apiSearches.push(await apiMs(server.url, server.adminToken, `&q=${encodeURIComponent(text)}`));
+    const apiSearch = median(apiSearches);
+    log(`the API alone (median): first page ${apiFirst.toFixed(0)} ms, a search ${apiSearch.toFixed(0)} ms`);
     log(`first rows (ms): ${navigations.map((n) => n.toFixed(0)).join(", ")}`);
     log(`search after debounce (ms): ${SEARCHES.map((s, i) => `${s} ${searches[i]?.toFixed(0)}`).join(", ")}`);
 

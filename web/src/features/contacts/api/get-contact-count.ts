@@ -1,4 +1,4 @@
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { queryString, request } from "../../../lib/api-client.ts";
 import type { ContactFilters } from "./types.ts";
 
@@ -7,10 +7,12 @@ export function getContactCount(filters: ContactFilters, signal?: AbortSignal) {
   return request<{ count: number }>(`/contacts/count${query}`, { signal }).then((body) => body.count);
 }
 
-export const useContactCount = (filters: ContactFilters) =>
-  useQuery({
+export const contactCountQuery = (filters: ContactFilters) =>
+  queryOptions({
     queryKey: ["contacts", "count", filters],
     queryFn: ({ signal }) => getContactCount(filters, signal),
     placeholderData: keepPreviousData,
     staleTime: 30_000,
   });
+
+export const useContactCount = (filters: ContactFilters) => useQuery(contactCountQuery(filters));

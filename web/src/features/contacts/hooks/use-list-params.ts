@@ -8,17 +8,23 @@ import { type ContactFilters, DEFAULT_SORT, SORTS, type Sort } from "../api/type
  */
 export function useListParams() {
   const { search } = useLocation();
-  const q = search.get("q") ?? "";
-  const tagKey = search.getAll("tag").join("\n");
-  const language = search.get("language") ?? "";
-  const sortParam = search.get("sort");
-  const sort: Sort = SORTS.includes(sortParam as Sort) ? (sortParam as Sort) : DEFAULT_SORT;
-  const contactId = search.get("contact");
+  const { filters: read, sort, contactId } = listParamsOf(search);
+  const tagKey = read.tags.join("\n");
+  // The same filters keep the same object, so effects that depend on them run only on a change.
   const filters: ContactFilters = useMemo(
-    () => ({ q, tags: tagKey ? tagKey.split("\n") : [], language }),
-    [q, tagKey, language],
+    () => ({ q: read.q, tags: tagKey ? tagKey.split("\n") : [], language: read.language }),
+    [read.q, tagKey, read.language],
   );
   return { filters, sort, contactId };
+}
+
+export function listParamsOf(search: URLSearchParams) {
+  const sortParam = search.get("sort");
+  return {
+    filters: { q: search.get("q") ?? "", tags: search.getAll("tag"), language: search.get("language") ?? "" },
+    sort: SORTS.includes(sortParam as Sort) ? (sortParam as Sort) : DEFAULT_SORT,
+    contactId: search.get("contact"),
+  };
 }
 
 /** Typing replaces the entry (no history step per key); other changes add one. */
