@@ -1,5 +1,6 @@
-import { type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
+import { type InfiniteData, type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import type { ContactPage } from "./get-contacts.ts";
 import type { Contact, ContactInput } from "./types.ts";
 
 export interface UpdateContact {
@@ -16,10 +17,26 @@ export const updateContact = ({ id, version, changes }: UpdateContact) =>
     headers: { "if-match": `"${version}"` },
   });
 
-/** A changed contact replaces its cached copy; lists and counts are fetched again. */
+/**
+ * A changed contact replaces its copy everywhere it is cached, the loaded list pages
+ * included. Refetching a list would ask again for every page scrolled through, so the
+ * lists are only marked stale (fetched again when next shown); counts are fetched now.
+ */
 export function contactChanged(client: QueryClient, contact: Contact) {
   client.setQueryData(["contacts", "detail", contact.id], contact);
-  void client.invalidateQueries({ queryKey: ["contacts", "list"] });
+  client.setQueriesData<InfiniteData<ContactPage>>({ queryKey: ["contacts", "list"] }, (data) =>
+    data
+      ? {
+          ...data,
+          pages: data.pages.map((page) =>
+            page.items.some((item) => item.id === contact.id)
+              ? { ...page, items: page.items.map((item) => (item.id === contact.id ? contact : item)) }
+              : page,
+          ),
+        }
+      : data,
+  );
+  void client.invalidateQueries({ queryKey: ["contacts", "list"], refetchType: "none" });
   void client.invalidateQueries({ queryKey: ["contacts", "count"] });
 }
 
