@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { upload } from "./imports-helpers.ts";
 import { Client, databases, freshDatabase, type TestServer } from "./server.ts";
 
-const ROWS = 20_000;
+const ROWS = 10_000;
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -61,7 +61,7 @@ describe.each(databases())("an import killed mid-way on %s", (kind) => {
     for (const cleanup of cleanups) await cleanup();
   });
 
-  it("finishes after a restart, with no row twice and none missing", async () => {
+  it("finishes after a restart, with no row twice and none missing", { timeout: 180_000 }, async () => {
     let env: Record<string, string>;
     if (kind === "pglite") {
       const dir = mkdtempSync(join(tmpdir(), "contacts-import-"));
@@ -124,8 +124,8 @@ describe.each(databases())("an import killed mid-way on %s", (kind) => {
       result: { created: ROWS, updated: 0, skipped: 0, failed: 0 },
     });
     expect((await admin.get("/contacts/count")).body.count).toBe(ROWS);
-    const sample = await admin.get(`/contacts?q=${encodeURIComponent("p12345@example.com")}`);
-    expect(sample.body.items).toMatchObject([{ firstName: "P12345", phone: "+31610012345" }]);
+    const sample = await admin.get(`/contacts?q=${encodeURIComponent("p1234@example.com")}`);
+    expect(sample.body.items).toMatchObject([{ firstName: "P1234", phone: "+31610001234" }]);
     await kill(second);
   });
 });
