@@ -236,6 +236,20 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     expect(selected).toContain("Jansen");
     expect(selected).not.toContain("Vries");
     await page.getByRole("button", { name: "Clear selection" }).click();
+
+    // A large export on a slow line: the page shows it is under way and can cancel it.
+    await page.route("**/api/v1/contacts/export**", () => {
+      // Never answered, like a file that takes minutes.
+    });
+    await page.getByRole("button", { name: "Export" }).click();
+    await page.getByRole("menuitem", { name: "CSV (;)" }).click();
+    await page
+      .getByRole("status")
+      .getByText(/Exporting the filtered list…/)
+      .waitFor();
+    await page.getByRole("button", { name: "Cancel export" }).click();
+    await page.getByText("Export cancelled.").waitFor();
+    await page.unroute("**/api/v1/contacts/export**");
   });
 
   it("shows a duplicate email beside Email, keeping what was typed", async () => {
