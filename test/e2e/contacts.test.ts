@@ -37,7 +37,8 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
       timezoneId: "Europe/Amsterdam",
     });
     page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+    // Generous: the machine running the suite may be busy with other tests.
+    page.setDefaultTimeout(20_000);
     page.on("pageerror", (error) => pageErrors.push(error.message));
     page.on("console", (message) => {
       if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
