@@ -438,6 +438,35 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     expect(await page.getByRole("columnheader", { name: "Name" }).getAttribute("aria-sort")).toBe("descending");
   });
 
+  it("gives an operator the Inbox only", async () => {
+    const status = await page.evaluate(async () => {
+      const response = await fetch("/api/v1/users", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          name: "Olga Operator",
+          email: "olga@example.com",
+          password: "operator password 1",
+          role: "operator",
+        }),
+      });
+      return response.status;
+    });
+    expect(status).toBe(201);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await waitForUrl((url) => url.pathname === "/login");
+    await page.getByRole("textbox", { name: "Email" }).fill("olga@example.com");
+    await page.getByRole("textbox", { name: "Password" }).fill("operator password 1");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await waitForUrl((url) => url.pathname === "/inbox/contacts");
+    await page.getByRole("banner").getByText("Olga Operator").waitFor();
+    await page.getByRole("button", { name: "Create user" }).waitFor();
+    expect(await page.getByRole("link", { name: "Studio" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: "Export" }).count()).toBe(0);
+    await page.goto(`${server.origin}/studio/contacts`);
+    await waitForUrl((url) => url.pathname === "/inbox/contacts");
+  });
+
   it("ran without script errors or Content-Security-Policy violations", () => {
     expect(pageErrors).toEqual([]);
   });
