@@ -325,7 +325,17 @@ describe.each(databases())("imports on %s", (kind) => {
       {
         name: "a 1 MB cell",
         file: () => `First name,Email\n${"a".repeat(1024 * 1024)},big@example.com\nBob,bob@example.com\n`,
-        expected: { result: { created: 1, updated: 0, skipped: 0, failed: 1 } },
+        expected: {
+          result: { created: 1, updated: 0, skipped: 0, failed: 1 },
+          preview: [
+            {
+              row: 2,
+              values: [`${"a".repeat(1000)}…`, "big@example.com"],
+              errors: [{ field: "firstName", message: "must be at most 200 characters" }],
+            },
+            { row: 3, values: ["Bob", "bob@example.com"], errors: [] },
+          ],
+        },
         contacts: [{ firstName: "Bob" }],
       },
       {

@@ -269,5 +269,9 @@ function uploadProblem(error: unknown, limit: number): Error {
     return new Problem(415, "Send the file as multipart/form-data, in a part named `file`.");
   }
   if (code === "FST_MP_PREMATURE_CLOSE") return new Problem(400, "The upload was cut off before the file ended.");
+  // The multipart parser (busboy) throws plain errors for a body that is not multipart at all.
+  if (/multipart|part header|boundary/i.test((error as Error).message ?? "")) {
+    return new Problem(400, "The body is not valid multipart/form-data: send the file in a part named `file`.");
+  }
   return error as Error;
 }

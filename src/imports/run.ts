@@ -90,6 +90,9 @@ async function openSource(db: Db, imp: ImportRow, settings: ImportSettings): Pro
   return { format: "csv", encoding, delimiter, sheet: null, rows: () => csvRows(file.stream(), chosen, delimiter) };
 }
 
+/** A preview shows a cell's start: a 1 MB cell would make every poll of the import heavy. */
+const shorten = (cell: string) => (cell.length > 1000 ? `${cell.slice(0, 1000)}…` : cell);
+
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** Header cells, trimmed; an empty one is named after its column ("Column 3"). */
@@ -149,7 +152,7 @@ async function analyse(source: Source, country: string, lease: Lease): Promise<A
     if (preview.length < PREVIEW_ROWS) {
       const checked = checkRow(row, cells, fields, columns.length, country, source.format === "csv");
       const missing = checked.errors.length === 0 && !checked.id ? creationError(checked) : undefined;
-      preview.push({ row, values: cells, errors: missing ? [missing] : checked.errors });
+      preview.push({ row, values: cells.map(shorten), errors: missing ? [missing] : checked.errors });
     }
   }
   if (!columns) throw new UnreadableFile("The file is empty: it has no header row and no contacts.");
