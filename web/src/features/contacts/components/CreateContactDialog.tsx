@@ -77,7 +77,7 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
         <Modal className="modal">
           <Dialog className="dialog">
             <form onSubmit={submit} noValidate>
-              <Heading slot="title">{label === "Create user" ? "Create user" : "Add contact"}</Heading>
+              <Heading slot="title">{label}</Heading>
               <ContactFields
                 draft={draft}
                 onChange={(change) => setDraft((current) => ({ ...current, ...change }))}
