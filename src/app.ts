@@ -167,12 +167,21 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     { prefix: "/api/v1" },
   );
 
-  if (existsSync(WEB_DIST)) {
-    await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false, index: false });
+  const webBuilt = existsSync(WEB_DIST);
+  if (webBuilt) {
+    await app.register(fastifyStatic, {
+      root: WEB_DIST,
+      wildcard: false,
+      index: false,
+      // Vite names built assets by their content hash: a new build gets new names.
+      setHeaders: (response, path) => {
+        if (path.includes("/assets/")) response.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?")[0] ?? "";
-    if (request.method === "GET" && !path.startsWith("/api/") && existsSync(WEB_DIST)) {
+    if ((request.method === "GET" || request.method === "HEAD") && !path.startsWith("/api/") && webBuilt) {
       // The web app routes in the browser: every page is its index.html.
       return reply.header("cache-control", "no-cache").sendFile("index.html");
     }
