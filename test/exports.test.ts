@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Contact } from "../src/contacts/store.ts";
 import { type Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
 
 const HEADERS = [
@@ -60,23 +61,8 @@ const NASTY = [
   { externalId: "only-an-external-id" },
 ];
 
-interface ApiContact {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  externalId: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  lastSeenAt: string | null;
-}
-
 /** The export's cells of a contact as the API shows it, before any spreadsheet protection. */
-const cellsOf = (c: ApiContact): (string | null)[] => [
+const cellsOf = (c: Contact): (string | null)[] => [
   c.id,
   c.firstName,
   c.lastName,
@@ -92,7 +78,7 @@ const cellsOf = (c: ApiContact): (string | null)[] => [
 ];
 
 /** What the CSV must hold: formula-like text gets a `'`, an E.164 phone does not. */
-function csvCellsOf(c: ApiContact): string[] {
+function csvCellsOf(c: Contact): string[] {
   return cellsOf(c).map((value, i) => {
     if (value === null) return "";
     if (i === PHONE_COLUMN && /^\+[1-9]\d{6,14}$/.test(value)) return value;
@@ -125,8 +111,8 @@ async function readXlsx(body: Buffer) {
 const unescapeXstring = (value: string) =>
   value.replace(/_x([0-9A-F]{4})_/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 
-async function listAll(client: Client, query = ""): Promise<ApiContact[]> {
-  const all: ApiContact[] = [];
+async function listAll(client: Client, query = ""): Promise<Contact[]> {
+  const all: Contact[] = [];
   let cursor: string | null = "";
   while (cursor !== null) {
     const page: { status: number; text: string; body: any } = await client.get(
@@ -152,7 +138,7 @@ describe.each(databases())("export on %s", (kind) => {
   let server: TestServer;
   let ws: Workspace;
   let other: Workspace;
-  let contacts: ApiContact[];
+  let contacts: Contact[];
 
   beforeAll(async () => {
     server = await startServer(kind);
@@ -260,7 +246,7 @@ describe.each(databases())("export on %s", (kind) => {
   });
 
   it("exports a selection, and nothing of another workspace's", async () => {
-    const picked = [contacts[1], contacts[3]].map((c) => (c as ApiContact).id);
+    const picked = [contacts[1], contacts[3]].map((c) => (c as Contact).id);
     const records = parseCsv((await download(ws.admin, `format=csv-semicolon&ids=${picked.join(",")}`)).body, ";");
     expect(
       records
@@ -288,7 +274,7 @@ describe.each(databases())("export on %s", (kind) => {
       actor: "token",
       details: { format: "xlsx", filter: { q: "a", tag: ["Sales"], sort: "-createdAt" }, rows: 2 },
     });
-    const id = (contacts[0] as ApiContact).id;
+    const id = (contacts[0] as Contact).id;
     expect((await download(ws.adminSession, `format=csv-comma&ids=${id},${id.toUpperCase()}`)).status).toBe(200);
     await expect.poll(exported).toEqual({ actor: "user", details: { format: "csv-comma", ids: [id], rows: 1 } });
   });
@@ -395,7 +381,7 @@ const shownTime = (text: string) => Date.parse(`${text.replace(" ", "T")}Z`);
 describe.runIf(SOFFICE)("export opened by LibreOffice", () => {
   let server: TestServer;
   let ws: Workspace;
-  let contacts: ApiContact[];
+  let contacts: Contact[];
   let dir: string;
 
   beforeAll(async () => {

@@ -159,6 +159,13 @@ function sheetHead<Row>(columns: ExportColumn<Row>[], first: boolean): string {
   return `${XML_DECL}<worksheet xmlns="${MAIN_NS}" xmlns:r="${REL_NS}"><sheetViews><sheetView workbookViewId="0"${first ? ' tabSelected="1"' : ""}><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData><row r="1">${header}</row>`;
 }
 
+/**
+ * Rows per piece of sheet XML (≈ 600 KB). With a piece per 5,000-row batch a million-row
+ * export raised the server's memory by 225 MB, with 1,000-row pieces by 160 MB: pieces of
+ * several megabytes (and their arrays of parts) outlive the young generation.
+ */
+const CHUNK_ROWS = 1000;
+
 export interface XlsxOptions {
   /** The first sheet's name; later ones are numbered. */
   sheetName?: string;
@@ -206,10 +213,13 @@ export function xlsxStream<Row>(
       const take = Math.min(pending.length, maxRows - rowNumber);
       const rows = pending.length === take ? pending : pending.slice(0, take);
       pending = pending.length === take ? [] : pending.slice(take);
-      const parts: string[] = [];
-      pushRows(parts, columns, letters, rows, rowNumber + 1);
-      rowNumber += rows.length;
-      yield parts.join("");
+      for (let from = 0; from < rows.length; from += CHUNK_ROWS) {
+        const parts: string[] = [];
+        const chunk = rows.slice(from, from + CHUNK_ROWS);
+        pushRows(parts, columns, letters, chunk, rowNumber + 1);
+        rowNumber += chunk.length;
+        yield parts.join("");
+      }
     }
     sheets.push({ rows: rowNumber });
     yield `</sheetData><autoFilter ref="A1:${last}${rowNumber}"/></worksheet>`;
