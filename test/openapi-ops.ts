@@ -70,6 +70,16 @@ export function resolve(doc: Schema, schema: Schema): Schema {
 export function fillPath(apiPath: string, values: Record<string, string>, raw = false): string {
   return apiPath.replace(/\{(\w+)\}/g, (_, name: string) => {
     const value = values[name] ?? "x";
-    return raw ? value : encodeURIComponent(value);
+    return raw ? value : encodePart(value);
   });
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** encodeURIComponent, except that a lone surrogate is sent as the invalid UTF-8 it would be. */
+export function encodePart(value: string): string {
+  return value
+    .split(LONE_SURROGATE)
+    .map((piece) => encodeURIComponent(piece))
+    .join("%ED%A0%80");
 }
