@@ -140,7 +140,13 @@ describe.each(kinds)("SIGKILL during concurrent writes on %s", (kind) => {
       const stop = { dead: false };
       const failures: unknown[] = [];
       const writers = Array.from({ length: 8 }, (_, w) => writer(w, stop).catch((error) => failures.push(error)));
-      await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1200));
+      // Some writes first (however slow the machine), then a random moment among the next ones.
+      const target = acknowledged + 15;
+      const deadline = Date.now() + 20_000;
+      while (acknowledged < target && Date.now() < deadline && failures.length === 0) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await new Promise((resolve) => setTimeout(resolve, random() * 800));
       stop.dead = true;
       server.child.kill("SIGKILL");
       await server.exited;
