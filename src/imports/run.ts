@@ -13,6 +13,7 @@ import {
   failImport,
   getImport,
   type ImportRow,
+  importSummary,
   type PreviewRow,
   saveAnalysis,
   saveRejected,
@@ -241,16 +242,8 @@ async function finishImport(db: Db, imp: ImportRow, lease: Lease) {
       [imp.workspace_id, imp.id],
     );
     if (!done) return;
-    await recordEvent(tx, imp.workspace_id, { type: imp.actor_type, id: imp.actor_id ?? "" }, "contacts.imported", {
-      details: {
-        importId: imp.id,
-        fileName: imp.file_name,
-        rows: done.rows_done,
-        created: done.created,
-        updated: done.updated,
-        skipped: done.skipped,
-        failed: done.failed,
-      },
+    await recordEvent(tx, imp.workspace_id, { type: imp.actor_type, id: imp.actor_id as string }, "contacts.imported", {
+      details: importSummary(done),
     });
   });
   await deleteFile(db, imp.workspace_id, imp.id);

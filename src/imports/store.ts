@@ -1,5 +1,5 @@
-import type { Actor } from "../audit/store.ts";
-import type { Queryable } from "../db/db.ts";
+import { type Actor, recordEvent } from "../audit/store.ts";
+import type { Db, Queryable } from "../db/db.ts";
 import type { FieldError } from "../http/problem.ts";
 import type { Mapping } from "./mapping.ts";
 
@@ -138,12 +138,37 @@ export async function saveAnalysis(db: Queryable, workspaceId: string, id: strin
   );
 }
 
-export async function failImport(db: Queryable, workspaceId: string, id: string, error: string) {
-  await db.query(
-    `update imports set status = 'failed', error = $3, finished_at = now()
-     where workspace_id = $1 and id = $2 and status in ('analyzing', 'ready', 'running')`,
-    [workspaceId, id, error],
-  );
+/**
+ * Marks an import failed. One that was running has written some batches: the audit log
+ * records what it did before it stopped, as it records a finished one.
+ */
+export async function failImport(db: Db, workspaceId: string, id: string, error: string) {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.query<ImportRow & { was: ImportStatus }>(
+      `with before as (select status from imports where workspace_id = $1 and id = $2 for update)
+       update imports i set status = 'failed', error = $3, finished_at = now() from before
+       where i.workspace_id = $1 and i.id = $2 and before.status in ('analyzing', 'ready', 'running')
+       returning before.status as was, i.*`,
+      [workspaceId, id, error],
+    );
+    if (row?.was !== "running") return;
+    await recordEvent(tx, workspaceId, { type: row.actor_type, id: row.actor_id as string }, "contacts.import_failed", {
+      details: { ...importSummary(row), error },
+    });
+  });
+}
+
+/** What an import did, for the audit log. */
+export function importSummary(row: ImportRow) {
+  return {
+    importId: row.id,
+    fileName: row.file_name,
+    rows: row.rows_done,
+    created: row.created,
+    updated: row.updated,
+    skipped: row.skipped,
+    failed: row.failed,
+  };
 }
 
 /** What one batch did, added to the import's counts in the batch's transaction. */
