@@ -7,6 +7,7 @@
  * as it was, and no answer carried any of its data.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importFile } from "./imports-helpers.ts";
 import { fillPath, type Operation, readOperations } from "./openapi-ops.ts";
 import { Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
 
@@ -239,5 +240,23 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
     // The other workspace's contact is still theirs alone, unchanged.
     const read = await theirs.operator.get(`/contacts/${theirIds.contact}`);
     expect(read.body).toMatchObject({ firstName: "Secret", tags: ["Confidential"], version: 1 });
+  });
+
+  it("imports a file naming the other workspace's contact ids, emails and phones into ours only", async () => {
+    const before = await theirState();
+    const file = [
+      "ID,First name,Email,Phone,External ID",
+      `${theirIds.contact},Hijack,secret@theirs.example,+31687654321,their-1`,
+      `${theirIds.contact.toUpperCase()},Hijack 2,,,`,
+    ].join("\r\n");
+    const result = await importFile(ours.admin, "theirs.csv", `${file}\r\n`, { onDuplicate: "update" });
+    expect(result.status, JSON.stringify(result)).toBe("finished");
+    expect(await theirState()).toEqual(before);
+    const read = await theirs.operator.get(`/contacts/${theirIds.contact}`);
+    expect(read.body).toMatchObject({ firstName: "Secret", version: 1 });
+    // In our workspace the rows are ordinary new contacts (or our own, matched by email/phone/external id).
+    const mine = await ours.admin.get("/contacts?q=hijack");
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    for (const contact of mine.body.items) expect(contact.id).not.toBe(theirIds.contact);
   });
 });
