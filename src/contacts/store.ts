@@ -59,6 +59,13 @@ export function contactFromRow(row: ContactRow): Contact {
   };
 }
 
+/** A contact row (selected with CONTACT_COLUMNS as `alias`) as the API's JSON, for the audit log. */
+const auditJson = (alias: string) => `jsonb_build_object('id', ${alias}.id, 'firstName', ${alias}.first_name,
+  'lastName', ${alias}.last_name, 'email', ${alias}.email, 'phone', ${alias}.phone, 'language', ${alias}.language,
+  'timezone', ${alias}.timezone, 'externalId', ${alias}.external_id, 'tags', ${alias}.tags,
+  'createdAt', ${alias}.created_at, 'updatedAt', ${alias}.updated_at, 'lastSeenAt', ${alias}.last_seen_at,
+  'version', ${alias}.version)`;
+
 /** API field → column, for the fields a request may write. */
 const COLUMNS: Record<keyof ContactFields, string> = {
   firstName: "first_name",
@@ -145,19 +152,28 @@ export async function createContact(db: Db, workspace: Workspace, actor: Actor, 
   const missing = identityError(fields);
   if (missing) throw invalid([missing]);
   const keys = Object.keys(fields) as (keyof ContactFields)[];
+  const params = [workspace.id, ...keys.map((k) => fields[k])];
+  const insert = `insert into contacts as c (workspace_id${keys.map((k) => `, ${COLUMNS[k]}`).join("")})
+    values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning ${CONTACT_COLUMNS}`;
   try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx.query<ContactRow>(
-        `insert into contacts as c (workspace_id${keys.map((k) => `, ${COLUMNS[k]}`).join("")})
-         values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning ${CONTACT_COLUMNS}`,
-        [workspace.id, ...keys.map((k) => fields[k])],
+    if (!tags?.length) {
+      // The usual create (a bot reporting a new contact): the contact and its audit row in
+      // one statement, which commits both or neither, in one round trip.
+      const n = params.length;
+      const [row] = await db.query<ContactRow>(
+        `with created as (${insert}), audit as (
+           insert into audit_events (workspace_id, action, actor_type, actor_id, contact_id, after)
+           select $1, 'contact.created', $${n + 1}, $${n + 2}, created.id, ${auditJson("created")} from created)
+         select * from created`,
+        [...params, actor.type, actor.id],
       );
+      return contactFromRow(row as ContactRow);
+    }
+    return await db.transaction(async (tx) => {
+      const [row] = await tx.query<ContactRow>(insert, params);
       const id = (row as ContactRow).id;
-      let contact = contactFromRow(row as ContactRow);
-      if (tags?.length) {
-        await addTags(tx, workspace.id, id, tags);
-        contact = (await loadContact(tx, workspace.id, id)) as Contact;
-      }
+      await addTags(tx, workspace.id, id, tags);
+      const contact = (await loadContact(tx, workspace.id, id)) as Contact;
       await recordEvent(tx, workspace.id, actor, "contact.created", { contactId: id, after: contact });
       return contact;
     });
