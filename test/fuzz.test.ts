@@ -468,4 +468,15 @@ describe.each(databases())("fuzzing the API on %s", (kind) => {
       expect(response.headers.get("content-type")).toContain("application/problem+json");
     }
   });
+
+  it("answers a body over the limit, or nested 100,000 deep, with a problem+json 4xx", async () => {
+    const big = JSON.stringify({ firstName: "x".repeat(2 * 1024 * 1024) });
+    const response = await ws.admin.post("/contacts", big);
+    expect(response.status).toBe(413);
+    expect(response.headers.get("content-type")).toContain("application/problem+json");
+    const deep = await ws.admin.post("/contacts", `${"[".repeat(100_000)}${"]".repeat(100_000)}`);
+    expect(deep.status).toBeGreaterThanOrEqual(400);
+    expect(deep.status).toBeLessThan(500);
+    expect(deep.headers.get("content-type")).toContain("application/problem+json");
+  });
 });
