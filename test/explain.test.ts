@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Position } from "../src/contacts/cursor.ts";
-import { type ContactFilter, pageQuery, SORTS } from "../src/contacts/query.ts";
+import { type ContactFilter, isNarrowSearch, pageQuery, SORTS } from "../src/contacts/query.ts";
 import type { Db } from "../src/db/db.ts";
 import { generateContact } from "../src/seed/generate.ts";
 import { seedContacts, seedWorkspace } from "../src/seed/seed.ts";
@@ -51,8 +51,8 @@ describe.skipIf(!hasPg)("query plans of the contact list on PostgreSQL with 100,
     await drop?.();
   });
 
-  async function plan(filter: ContactFilter, sort: string, after?: Position) {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, 51, after);
+  async function plan(filter: ContactFilter, sort: string, after?: Position, narrow = false) {
+    const { sql, params } = pageQuery(workspaceId, filter, sort, 51, after, undefined, narrow);
     const [row] = await db.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
     return nodes((row as { "QUERY PLAN": [{ Plan: PlanNode }] })["QUERY PLAN"][0].Plan);
   }
@@ -89,6 +89,10 @@ describe.skipIf(!hasPg)("query plans of the contact list on PostgreSQL with 100,
     for (const q of ["Müller", "yamada", "Łukasz", "ольга"]) {
       expectIndexed(await plan({ q }, "-createdAt"));
       expectIndexed(await plan({ q }, "name"));
+      expect(await isNarrowSearch(db, workspaceId, { q }, "name"), q).toBe(true);
+      const narrow = await plan({ q }, "name", undefined, true);
+      expectIndexed(narrow);
+      expect(narrow.map((n) => n["Index Name"])).toContain("contacts_search_idx");
     }
   });
 

@@ -1,3 +1,4 @@
+import type { Queryable } from "../db/db.ts";
 import type { Position } from "./cursor.ts";
 
 /** What the list, the count and the export filter on. */
@@ -13,6 +14,8 @@ interface SortSpec {
   /** The SQL expression the index is on; the keyset compares it, then the id. */
   key: string;
   type: "timestamptz" | "text";
+  /** Whether a search's matches cluster in this order (they do by name, not by time). */
+  clustered?: boolean;
 }
 
 /** Each sort matches an index `(workspace_id, <key>, id)`, read forwards or backwards. */
@@ -20,7 +23,7 @@ export const SORTS: Record<string, SortSpec> = {
   createdAt: { key: "c.created_at", type: "timestamptz" },
   updatedAt: { key: "c.updated_at", type: "timestamptz" },
   lastSeenAt: { key: "coalesce(c.last_seen_at, '-infinity')", type: "timestamptz" },
-  name: { key: "c.sort_name", type: "text" },
+  name: { key: "c.sort_name", type: "text", clustered: true },
 };
 
 export const SORT_VALUES = Object.keys(SORTS).flatMap((s) => [s, `-${s}`]);
@@ -77,7 +80,33 @@ export function whereClause(workspaceId: string, filter: ContactFilter, params: 
   return { where: conditions.join(" and "), params };
 }
 
-/** One keyset page: contacts after `after` in `sort` order, plus their sort keys. */
+/** Up to this many matches, a search sorted by name is fetched whole and sorted (see below). */
+export const NARROW_SEARCH = 50_000;
+
+/**
+ * The contacts a name fragment finds sit together in name order ("robe" → Roberts,
+ * Robertson), so walking the name index until a page is full can pass half the list
+ * (seconds at a million contacts). When a search finds at most NARROW_SEARCH contacts,
+ * fetching them through the trigram index and sorting just those is quicker; a common
+ * fragment ("an") fills a page within a short walk. Times spread matches evenly, so
+ * time sorts leave the choice to the planner.
+ */
+export async function isNarrowSearch(db: Queryable, workspaceId: string, filter: ContactFilter, sort: string) {
+  const spec = SORTS[sort.replace(/^-/, "")];
+  if (!filter.q?.trim() || !spec?.clustered) return false;
+  const { where, params } = whereClause(workspaceId, filter);
+  params.push(NARROW_SEARCH + 1);
+  const [row] = await db.query<{ n: number }>(
+    `select count(*)::int as n from (select 1 from contacts c where ${where} limit $${params.length}) m`,
+    params,
+  );
+  return (row?.n ?? 0) <= NARROW_SEARCH;
+}
+
+/**
+ * One keyset page: contacts after `after` in `sort` order, plus their sort keys. A narrow
+ * search (isNarrowSearch) materialises its matches before sorting them.
+ */
 export function pageQuery(
   workspaceId: string,
   filter: ContactFilter,
@@ -85,6 +114,7 @@ export function pageQuery(
   limit: number,
   after?: Position,
   columns = CONTACT_COLUMNS,
+  narrow = false,
 ) {
   const descending = sort.startsWith("-");
   const spec = SORTS[descending ? sort.slice(1) : sort];
@@ -98,9 +128,12 @@ export function pageQuery(
   }
   params.push(limit);
   const direction = descending ? "desc" : "asc";
-  const sql = `select ${columns}, ${spec.key} as sort_key from contacts c
-    where ${where}${keyset}
-    order by ${spec.key} ${direction}, c.id ${direction}
-    limit $${params.length}`;
+  const order = `order by ${spec.key} ${direction}, c.id ${direction} limit $${params.length}`;
+  if (narrow) {
+    const sql = `with matches as materialized (select * from contacts c where ${where}${keyset})
+      select ${columns}, ${spec.key} as sort_key from matches c ${order}`;
+    return { sql, params };
+  }
+  const sql = `select ${columns}, ${spec.key} as sort_key from contacts c where ${where}${keyset} ${order}`;
   return { sql, params };
 }

@@ -6,7 +6,7 @@ import { addTags, findTagIds, removeTag, replaceTags } from "../tags/store.ts";
 import type { Workspace } from "../workspaces/store.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type ContactFields, type ContactInput, identityError, normaliseContact } from "./input.ts";
-import { CONTACT_COLUMNS, type ContactFilter, pageQuery, whereClause } from "./query.ts";
+import { CONTACT_COLUMNS, type ContactFilter, isNarrowSearch, pageQuery, whereClause } from "./query.ts";
 
 /** A contact as the API shows it. */
 export interface Contact {
@@ -341,7 +341,8 @@ export async function listContacts(db: Queryable, workspace: Workspace, request:
   const after = request.cursor ? decodeCursor(workspace.cursorSecret, request.cursor, request.sort) : undefined;
   const filter = await resolveFilter(db, workspace.id, request);
   if (!filter) return { items: [], nextCursor: null };
-  const { sql, params } = pageQuery(workspace.id, filter, request.sort, request.limit + 1, after);
+  const narrow = await isNarrowSearch(db, workspace.id, filter, request.sort);
+  const { sql, params } = pageQuery(workspace.id, filter, request.sort, request.limit + 1, after, undefined, narrow);
   const rows = await db.query<ContactRow & { sort_key: string }>(sql, params);
   const more = rows.length > request.limit;
   const page = more ? rows.slice(0, request.limit) : rows;
