@@ -435,7 +435,7 @@ export const authRoutes =
           summary: "The workspace's users",
           response: {
             200: Type.Array(Type.Object({ ...User.properties, createdAt: Type.String() })),
-            ...S.problems(401, 403),
+            ...S.problems(401),
           },
         },
       },
