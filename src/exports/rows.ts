@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Position } from "../contacts/cursor.ts";
-import { type ContactFilter, pageQuery } from "../contacts/query.ts";
+import { type ContactFilter, isNarrowSearch, pageQuery } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_SELECT, type ExportRow } from "./columns.ts";
 
@@ -64,8 +64,9 @@ export async function* contactBatches(
     return rows as ExportRow[];
   }
 
+  const narrow = await isNarrowSearch(db, workspaceId, filter, sort);
   const read = (after?: Position): Promise<Fetched[]> => {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, EXPORT_SELECT);
+    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, EXPORT_SELECT, narrow);
     const rows = db.query<Fetched>(sql, params);
     // Read ahead while the consumer may be gone: its failure is seen when awaited, not lost.
     rows.catch(ignore);
