@@ -233,7 +233,8 @@ async function dropWorkspace(url: string, slug: string) {
 }
 
 export async function run(_options: { json: boolean }): Promise<BenchResult[]> {
-  const { url } = await ensureBenchDatabase({ contacts: 0, slug: "bench-import-base" });
+  // The database only: the imports go into workspaces of their own, so nothing is seeded for them.
+  const { url } = await ensureBenchDatabase({ contacts: 0 });
   const files = await ensureFiles();
   log(
     `CSV ${(statSync(files.csv).size / MB).toFixed(0)} MB${PARTS.includes("xlsx") ? `, xlsx ${(statSync(files.xlsx).size / MB).toFixed(0)} MB` : ""}, ${ROWS.toLocaleString("en")} rows`,
