@@ -54,14 +54,20 @@ export function whereClause(workspaceId: string, filter: ContactFilter, params: 
   const conditions = [`c.workspace_id = $${params.length}`];
   const q = filter.q?.trim();
   if (q) {
-    params.push(`%${escapeLike(q)}%`);
-    let search = `c.search_text like contacts_fold($${params.length})`;
     const digits = phoneDigits(q);
+    const searches: string[] = [];
+    // A number typed with spaces or brackets ("0612 345", "(020) 123") can only be a phone:
+    // no name, address or id holds it so. Searching for the text as typed as well would
+    // only cost time, since trigrams of a space and a digit are in almost every contact.
+    if (!digits || !/[\s()+]/.test(q)) {
+      params.push(`%${escapeLike(q)}%`);
+      searches.push(`c.search_text like contacts_fold($${params.length})`);
+    }
     if (digits && digits !== q) {
       params.push(`%${digits}%`);
-      search = `(${search} or c.search_text like $${params.length})`;
+      searches.push(`c.search_text like $${params.length}`);
     }
-    conditions.push(search);
+    conditions.push(searches.length > 1 ? `(${searches.join(" or ")})` : (searches[0] as string));
   }
   if (filter.language) {
     params.push(filter.language);
