@@ -14,6 +14,19 @@ export interface ContactFields {
   lastSeenAt: string | null;
 }
 
+/** Each field's column in the contacts table. */
+export const FIELD_COLUMNS: Record<keyof ContactFields, string> = {
+  firstName: "first_name",
+  lastName: "last_name",
+  email: "email",
+  phone: "phone",
+  phoneDigits: "phone_digits",
+  language: "language",
+  timezone: "timezone",
+  externalId: "external_id",
+  lastSeenAt: "last_seen_at",
+};
+
 export type ContactInput = Partial<Record<keyof ContactFields | "phoneCountry", unknown>> & {
   tags?: unknown;
 };

@@ -5,7 +5,7 @@ import { invalid, notFound, Problem } from "../http/problem.ts";
 import { addTags, findTagIds, removeTag, replaceTags } from "../tags/store.ts";
 import type { Workspace } from "../workspaces/store.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { type ContactFields, type ContactInput, identityError, normaliseContact } from "./input.ts";
+import { type ContactFields, type ContactInput, FIELD_COLUMNS, identityError, normaliseContact } from "./input.ts";
 import { CONTACT_COLUMNS, type ContactFilter, isNarrowSearch, pageQuery, whereClause } from "./query.ts";
 
 /** A contact as the API shows it. */
@@ -66,19 +66,6 @@ const auditJson = (alias: string) => `jsonb_build_object('id', ${alias}.id, 'fir
   'createdAt', ${alias}.created_at, 'updatedAt', ${alias}.updated_at, 'lastSeenAt', ${alias}.last_seen_at,
   'version', ${alias}.version)`;
 
-/** API field → column, for the fields a request may write. */
-const COLUMNS: Record<keyof ContactFields, string> = {
-  firstName: "first_name",
-  lastName: "last_name",
-  email: "email",
-  phone: "phone",
-  phoneDigits: "phone_digits",
-  language: "language",
-  timezone: "timezone",
-  externalId: "external_id",
-  lastSeenAt: "last_seen_at",
-};
-
 const UNIQUE_FIELDS: Record<string, "email" | "phone" | "externalId"> = {
   contacts_email_key: "email",
   contacts_phone_key: "phone",
@@ -116,7 +103,7 @@ async function conflict(
   if (!field) throw error;
   const value = fields[field];
   const [row] = await db.query<{ id: string }>(
-    `select id from contacts where workspace_id = $1 and ${field === "email" ? "lower(email) = lower($2)" : `${COLUMNS[field]} = $2`}
+    `select id from contacts where workspace_id = $1 and ${field === "email" ? "lower(email) = lower($2)" : `${FIELD_COLUMNS[field]} = $2`}
      and id <> coalesce($3::uuid, '00000000-0000-0000-0000-000000000000') limit 1`,
     [workspaceId, value, selfId ?? null],
   );
@@ -153,7 +140,7 @@ export async function createContact(db: Db, workspace: Workspace, actor: Actor, 
   if (missing) throw invalid([missing]);
   const keys = Object.keys(fields) as (keyof ContactFields)[];
   const params = [workspace.id, ...keys.map((k) => fields[k])];
-  const insert = `insert into contacts as c (workspace_id${keys.map((k) => `, ${COLUMNS[k]}`).join("")})
+  const insert = `insert into contacts as c (workspace_id${keys.map((k) => `, ${FIELD_COLUMNS[k]}`).join("")})
     values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning ${CONTACT_COLUMNS}`;
   try {
     if (!tags?.length) {
@@ -272,7 +259,7 @@ export async function patchContact(
       if (missing) throw invalid([missing]);
       if (keys.length) {
         await tx.query(
-          `update contacts set ${keys.map((k, i) => `${COLUMNS[k]} = $${i + 3}`).join(", ")}
+          `update contacts set ${keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 3}`).join(", ")}
            where workspace_id = $1 and id = $2`,
           [workspace.id, id, ...keys.map((k) => fields[k])],
         );

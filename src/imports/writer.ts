@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ContactFields } from "../contacts/input.ts";
+import { type ContactFields, FIELD_COLUMNS } from "../contacts/input.ts";
 import type { Queryable } from "../db/db.ts";
 import { type CheckedRow, creationError, describeErrors } from "./rows.ts";
 import type { BatchCounts, OnDuplicate } from "./store.ts";
@@ -38,16 +38,6 @@ const WRITTEN: (keyof ContactFields)[] = [
   "timezone",
   "externalId",
 ];
-const COLUMNS: Record<string, string> = {
-  firstName: "first_name",
-  lastName: "last_name",
-  email: "email",
-  phone: "phone",
-  phoneDigits: "phone_digits",
-  language: "language",
-  timezone: "timezone",
-  externalId: "external_id",
-};
 
 const emailKey = (email: string) => `e:${email.toLowerCase()}`;
 const phoneKey = (phone: string) => `p:${phone}`;
@@ -217,7 +207,7 @@ function columnArrays(targets: Target[]) {
 
 async function insertContacts(tx: Queryable, workspaceId: string, targets: Target[]) {
   if (targets.length === 0) return;
-  const columns = WRITTEN.map((f) => COLUMNS[f]).join(", ");
+  const columns = WRITTEN.map((f) => FIELD_COLUMNS[f]).join(", ");
   await tx.query(
     `insert into contacts (workspace_id, id, ${columns})
      select $1, * from unnest($2::uuid[], ${WRITTEN.map((_, i) => `$${i + 3}::text[]`).join(", ")})`,
@@ -231,7 +221,7 @@ async function insertContacts(tx: Queryable, workspaceId: string, targets: Targe
  */
 async function updateContacts(tx: Queryable, workspaceId: string, targets: Target[]): Promise<Set<string>> {
   if (targets.length === 0) return new Set();
-  const names = WRITTEN.map((f) => COLUMNS[f] as string);
+  const names = WRITTEN.map((f) => FIELD_COLUMNS[f]);
   const merged = names.map((c) => `coalesce(v.${c}, c.${c})`);
   const rows = await tx.query<{ id: string }>(
     `update contacts c set ${names.map((c, i) => `${c} = ${merged[i]}`).join(", ")},
