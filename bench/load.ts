@@ -15,6 +15,7 @@
  * 8,32,128), LOAD_SOAK_MINUTES (default 10; 0 skips the soak).
  */
 import { createRequire } from "node:module";
+import pg from "pg";
 import { type BenchResult, ensureBenchDatabase, log, percentile, startServer } from "./lib.ts";
 
 interface Request {
@@ -36,6 +37,25 @@ interface AutocannonResult {
   duration: number;
 }
 type Autocannon = (options: Record<string, unknown>) => Instance;
+/**
+ * The contacts the mix created would otherwise stay at the newest end of the shared bench
+ * workspace, untagged, and slow every later benchmark's tag filter.
+ */
+async function removeCreated(url: string, workspaceId: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `with gone as (delete from contacts where workspace_id = $1 and email like 'load-%@bench.example' returning id)
+       delete from audit_events a using gone where a.workspace_id = $1 and a.contact_id = gone.id`,
+      [workspaceId],
+    );
+    await client.query("vacuum analyze contacts");
+  } finally {
+    await client.end();
+  }
+}
+
 const autocannon = createRequire(import.meta.url)("autocannon") as Autocannon;
 
 export interface LoadOptions {
@@ -149,7 +169,7 @@ export async function run(options: LoadOptions = {}): Promise<BenchResult[]> {
   const seconds = options.seconds ?? Number(process.env.LOAD_SECONDS ?? 15);
   const levels = options.levels ?? (process.env.LOAD_LEVELS ?? "8,32,128").split(",").map(Number);
   const soakMinutes = options.soakMinutes ?? Number(process.env.LOAD_SOAK_MINUTES ?? 10);
-  const { url } = await ensureBenchDatabase();
+  const { url, workspaceId } = await ensureBenchDatabase();
   const server = await startServer({ databaseUrl: url });
   const results: BenchResult[] = [];
   try {
@@ -212,6 +232,7 @@ export async function run(options: LoadOptions = {}): Promise<BenchResult[]> {
     if (soakMinutes > 0) results.push(await soak(server, requests, headers, soakMinutes));
   } finally {
     await server.stop();
+    await removeCreated(url, workspaceId);
   }
   return results;
 }
