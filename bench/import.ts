@@ -6,7 +6,8 @@
  * `COPY … FROM STDIN` of the same CSV into a plain table, and one unchecked `insert … select`
  * of those rows into the contacts table (its indexes are the floor of any import). The server's resident memory is
  * sampled throughout. Each import goes into a new workspace, removed afterwards.
- * BENCH_IMPORT_ROWS (default 1,000,000) and BENCH_IMPORT_PARTS=csv,xlsx change the run.
+ * BENCH_IMPORT_ROWS (default 1,000,000) and BENCH_IMPORT_PARTS=csv,xlsx change the run;
+ * BENCH_IMPORT_NODE_ARGS passes flags to the server's node (e.g. "--cpu-prof").
  */
 import { createWriteStream, existsSync, mkdirSync, openAsBlob, statSync } from "node:fs";
 import { Readable } from "node:stream";
@@ -178,7 +179,12 @@ interface ImportRun {
 }
 
 async function importOnce(url: string, path: string, slug: string): Promise<ImportRun> {
-  const server = await startServer({ databaseUrl: url, slug, env: { IMPORT_MAX_BYTES: String(400 * MB) } });
+  const server = await startServer({
+    databaseUrl: url,
+    slug,
+    env: { IMPORT_MAX_BYTES: String(400 * MB) },
+    nodeArgs: process.env.BENCH_IMPORT_NODE_ARGS?.split(" ").filter(Boolean),
+  });
   const base = server.rss();
   let peak = base;
   const sampler = setInterval(() => {

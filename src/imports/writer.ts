@@ -191,12 +191,22 @@ async function lookup(tx: Queryable, workspaceId: string, rows: CheckedRow[]): P
     if (row.id) ids.add(row.id);
   }
   if (emails.size + phones.size + externalIds.size + ids.size === 0) return [];
-  // Each arm is its own index scan; an ID of another workspace finds nothing here.
+  // One probe of a unique index per key. A plain `= any(keys)` is planned from the
+  // statistics, and while an import fills a new workspace they say it is nearly empty: the
+  // planner then reads every contact of the workspace for each batch, and a million-row
+  // import slows down as it goes. A lateral `limit 1` per key cannot be planned that way.
+  // An ID of another workspace finds nothing here.
+  const probe = (keys: string, type: string, where: string) =>
+    `select c.id, c.email, c.phone, c.external_id from unnest(${keys}::${type}[]) as k(v)
+     cross join lateral (select id, email, phone, external_id from contacts
+       where workspace_id = $1 and ${where} = k.v limit 1) as c`;
   return tx.query<Found>(
-    `select id, email, phone, external_id from contacts where workspace_id = $1 and lower(email) = any($2::text[])
-     union select id, email, phone, external_id from contacts where workspace_id = $1 and phone = any($3::text[])
-     union select id, email, phone, external_id from contacts where workspace_id = $1 and external_id = any($4::text[])
-     union select id, email, phone, external_id from contacts where workspace_id = $1 and id = any($5::uuid[])`,
+    [
+      probe("$2", "text", "lower(email)"),
+      probe("$3", "text", "phone"),
+      probe("$4", "text", "external_id"),
+      probe("$5", "uuid", "id"),
+    ].join("\n union "),
     [workspaceId, [...emails], [...phones], [...externalIds], [...ids]],
   );
 }
