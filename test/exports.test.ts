@@ -151,7 +151,8 @@ describe.each(databases())("export on %s", (kind) => {
     // What the API refuses today may be in the database from elsewhere: line breaks, tabs, control characters.
     await server.db.query(
       `insert into contacts (workspace_id, first_name, last_name, external_id) values
-       ($1, E'Line one\\nline two', E'Tab\\there "quoted"', E'cr\\rlf \\u0007 _x0041_ <b>&amp;</b>')`,
+       ($1, E'Line one\\nline two', E'Tab\\there "quoted"', E'cr\\rlf \\u0007 _x0041_ <b>&amp;</b>'),
+       ($1, E'Unit\\u001fseparator', E'=x\\u001f;y', null)`,
       [ws.id],
     );
     await other.admin.post("/contacts", { firstName: "Not", lastName: "Yours", phone: "+31687654321" });

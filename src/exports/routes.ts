@@ -3,37 +3,51 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { recordEvent } from "../audit/store.ts";
 import { requireRole } from "../auth/scope.ts";
-import { DEFAULT_SORT } from "../contacts/query.ts";
+import { type ContactFilter, DEFAULT_SORT } from "../contacts/query.ts";
 import { ListQuery } from "../contacts/schema.ts";
 import { resolveFilter } from "../contacts/store.ts";
-import type { Db } from "../db/db.ts";
+import type { Db, Queryable } from "../db/db.ts";
 import { badRequest, invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { EXPORT_COLUMNS, type ExportRow } from "./columns.ts";
+import { contactCsv } from "./contactCsv.ts";
 import { csvChunks } from "./csv.ts";
 import { contactBatches, EXPORT_BATCH_SIZE } from "./rows.ts";
 import { xlsxStream } from "./xlsx.ts";
+
+/** What an export reads: the contacts of a filter (none when the filter can match nothing). */
+interface Source {
+  filter: ContactFilter | undefined;
+  args(): [Queryable, string, ContactFilter, string, { rows: number }];
+}
 
 /** The formats of the Export menu: what each is called in the URL, its file and its writer. */
 const FORMATS = {
   xlsx: {
     extension: "xlsx",
     contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    write: (batches: AsyncIterable<ExportRow[]>) => xlsxStream(EXPORT_COLUMNS, batches),
+    write: (source: Source) =>
+      xlsxStream(EXPORT_COLUMNS, source.filter ? contactBatches(...source.args(), EXPORT_BATCH_SIZE) : noRows()),
   },
   "csv-semicolon": {
     extension: "csv",
     contentType: "text/csv; charset=utf-8",
-    write: (batches: AsyncIterable<ExportRow[]>) =>
-      Readable.from(csvChunks(EXPORT_COLUMNS, batches, ";"), { objectMode: false }),
+    write: (source: Source) =>
+      Readable.from(source.filter ? contactCsv(...source.args(), ";") : csvChunks(EXPORT_COLUMNS, noRows(), ";"), {
+        objectMode: false,
+      }),
   },
   "csv-comma": {
     extension: "csv",
     contentType: "text/csv; charset=utf-8",
-    write: (batches: AsyncIterable<ExportRow[]>) =>
-      Readable.from(csvChunks(EXPORT_COLUMNS, batches, ","), { objectMode: false }),
+    write: (source: Source) =>
+      Readable.from(source.filter ? contactCsv(...source.args(), ",") : csvChunks(EXPORT_COLUMNS, noRows(), ","), {
+        objectMode: false,
+      }),
   },
 } as const;
+
+async function* noRows(): AsyncGenerator<ExportRow[]> {}
 
 type Format = keyof typeof FORMATS;
 const FORMAT_NAMES = Object.keys(FORMATS) as Format[];
@@ -71,8 +85,6 @@ export function parseIds(text: string): string[] {
   }
   return [...new Set(ids)];
 }
-
-async function* noRows(): AsyncGenerator<ExportRow[]> {}
 
 export const exportRoutes =
   (db: Db): FastifyPluginAsyncTypebox =>
@@ -125,9 +137,12 @@ export const exportRoutes =
         });
 
         const progress = { rows: 0 };
-        const batches = filter ? contactBatches(db, workspace.id, filter, sort, progress, EXPORT_BATCH_SIZE) : noRows();
+        const source: Source = {
+          filter,
+          args: () => [db, workspace.id, filter as ContactFilter, sort, progress],
+        };
         const body = new PassThrough();
-        pipeline(format.write(batches), body, (error) => {
+        pipeline(format.write(source), body, (error) => {
           const details = {
             format: query.format,
             ...(ids ? { ids } : { filter: { q: query.q, tag: query.tag, language: query.language, sort } }),

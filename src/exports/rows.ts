@@ -5,77 +5,96 @@ import type { Queryable } from "../db/db.ts";
 import { EXPORT_SELECT, type ExportRow } from "./columns.ts";
 
 /**
- * Rows per query: 1,000,000 contacts take 400 round trips. Measured at a million rows,
- * 2,500 beat 5,000 on time and on the server's peak memory (+124 MB against +173 MB):
- * the batch in hand and the one read ahead are what lives long enough to be promoted.
- * PGlite holds a whole result in memory (200,000 rows at once took ~790 MB there).
+ * Rows per query for the xlsx: 1,000,000 contacts take 400 round trips. Measured at a
+ * million rows, 2,500 beat 5,000 on time and on the server's peak memory (+124 MB against
+ * +173 MB): the batch in hand and the one read ahead are what lives long enough to be
+ * promoted. PGlite holds a whole result in memory (200,000 rows at once took ~790 MB there).
  */
 export const EXPORT_BATCH_SIZE = 2_500;
 
-type Fetched = Omit<ExportRow, "tags"> & { tag_ids: string | null; sort_key: unknown; tags?: string | null };
+/** What every batch query returns beside its select list: the row's place in the order. */
+export interface Keyed {
+  id: string;
+  sort_key: unknown;
+}
+
+type Fetched = Omit<ExportRow, "tags"> & Keyed & { tag_ids: string | null; tags?: string | null };
 
 const ignore = () => {};
 
-/** The workspace's tags by id, each with its place in the API's order (by lower-cased name). */
-async function tagCatalogue(db: Queryable, workspaceId: string) {
-  const rows = await db.query<{ id: string; name: string }>(
-    "select id, name from tags where workspace_id = $1 order by lower(name)",
-    [workspaceId],
-  );
-  return new Map(rows.map((row, rank) => [row.id, { name: row.name, rank }]));
+/**
+ * The workspace's tags, to name a contact's tag ids ("id id") in the API's order (by
+ * lower-cased name). A tag made during the export is not in the catalogue read at the
+ * start: meeting an unknown id reloads it.
+ */
+export class TagNames {
+  private catalogue = new Map<string, { name: string; rank: number }>();
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly workspaceId: string,
+  ) {}
+
+  async load() {
+    const rows = await this.db.query<{ id: string; name: string }>(
+      "select id, name from tags where workspace_id = $1 order by lower(name)",
+      [this.workspaceId],
+    );
+    this.catalogue = new Map(rows.map((row, rank) => [row.id, { name: row.name, rank }]));
+  }
+
+  /** Whether every id of `ids` is in the catalogue. */
+  knows(ids: string): boolean {
+    if (ids.length === 36) return this.catalogue.has(ids);
+    return ids.split(" ").every((id) => this.catalogue.has(id));
+  }
+
+  /** The names of `ids` in order; an id no longer in the catalogue is a tag deleted meanwhile. */
+  names(ids: string): string[] {
+    const one = ids.length === 36 ? this.catalogue.get(ids) : undefined;
+    if (one) return [one.name];
+    const tags = ids.split(" ").flatMap((id) => this.catalogue.get(id) ?? []);
+    if (tags.length > 1) tags.sort((a, b) => a.rank - b.rank);
+    return tags.map((tag) => tag.name);
+  }
+
+  /** Reloads the catalogue once when a batch carries a tag it does not know. */
+  async cover(idLists: Iterable<string | null>) {
+    for (const ids of idLists) {
+      if (ids !== null && !this.knows(ids)) return this.load();
+    }
+  }
 }
 
 /**
- * The contacts of a filter in keyset batches, in the list's sort order. Each batch is a
- * query of its own (no transaction, no cursor, no OFFSET), so no connection is held
- * between batches and a download that stops midway leaves nothing open. The next batch
- * is read while the current one is written; it is asked for only when the consumer pulls,
- * so a slow client slows the reads down instead of filling memory.
+ * The rows of a filter in keyset batches, in the list's sort order, each row with the
+ * columns of `select`. Each batch is a query of its own (no transaction, no cursor, no
+ * OFFSET), so no connection is held between batches and a download that stops midway
+ * leaves nothing open. The next batch is read while the current one is written; it is
+ * asked for only when the consumer pulls, so a slow client slows the reads down instead
+ * of filling memory.
  */
-export async function* contactBatches(
+export async function* keysetBatches<Row extends Keyed>(
   db: Queryable,
   workspaceId: string,
   filter: ContactFilter,
   sort: string,
   progress: { rows: number },
   batchSize: number,
-): AsyncGenerator<ExportRow[]> {
-  let catalogue = await tagCatalogue(db, workspaceId);
-  /** "id id" → "Billing, Sales"; a tag made during the export reloads the catalogue. */
-  async function nameTags(rows: Fetched[]) {
-    for (const row of rows) {
-      const ids = row.tag_ids;
-      if (ids === null) {
-        row.tags = null;
-        continue;
-      }
-      // Most contacts carry one tag: a single lookup, no arrays.
-      const one = ids.length === 36 ? catalogue.get(ids) : undefined;
-      if (one) {
-        row.tags = one.name;
-        continue;
-      }
-      const list = ids.split(" ");
-      if (list.some((id) => !catalogue.has(id))) catalogue = await tagCatalogue(db, workspaceId);
-      const tags = list.flatMap((id) => catalogue.get(id) ?? []);
-      if (tags.length > 1) tags.sort((a, b) => a.rank - b.rank);
-      row.tags = tags.length ? tags.map((tag) => tag.name).join(", ") : null;
-    }
-    return rows as ExportRow[];
-  }
-
+  select: string,
+): AsyncGenerator<Row[]> {
   const narrow = await isNarrowSearch(db, workspaceId, filter, sort);
-  const read = (after?: Position): Promise<Fetched[]> => {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, EXPORT_SELECT, narrow);
-    const rows = db.query<Fetched>(sql, params);
+  const read = (after?: Position): Promise<Row[]> => {
+    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, select, narrow);
+    const rows = db.query<Row>(sql, params);
     // Read ahead while the consumer may be gone: its failure is seen when awaited, not lost.
     rows.catch(ignore);
     return rows;
   };
-  let next: Promise<Fetched[]> | undefined = read();
+  let next: Promise<Row[]> | undefined = read();
   try {
     while (next) {
-      const rows: Fetched[] = await next;
+      const rows: Row[] = await next;
       const last = rows.at(-1);
       // PGlite answers without real I/O, and a socket that takes every write never pushes
       // back: without a turn of the event loop here, a whole export would run before a
@@ -84,11 +103,32 @@ export async function* contactBatches(
       next = last && rows.length === batchSize ? read({ sort, key: String(last.sort_key), id: last.id }) : undefined;
       if (!rows.length) break;
       progress.rows += rows.length;
-      yield await nameTags(rows);
+      yield rows;
     }
   } finally {
     // A batch read ahead for a consumer that left: let it finish, so its connection is
     // back in the pool before the export is reported as over.
     await next?.catch(ignore);
+  }
+}
+
+/** The contacts of a filter as `ExportRow`s, their tags named and joined with ", ". */
+export async function* contactBatches(
+  db: Queryable,
+  workspaceId: string,
+  filter: ContactFilter,
+  sort: string,
+  progress: { rows: number },
+  batchSize: number,
+): AsyncGenerator<ExportRow[]> {
+  const tags = new TagNames(db, workspaceId);
+  await tags.load();
+  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, EXPORT_SELECT)) {
+    await tags.cover(rows.map((row) => row.tag_ids));
+    for (const row of rows) {
+      const names = row.tag_ids === null ? [] : tags.names(row.tag_ids);
+      row.tags = names.length ? names.join(", ") : null;
+    }
+    yield rows as ExportRow[];
   }
 }
