@@ -6,7 +6,8 @@
  * run. The server's resident memory is sampled during each export: it must stay flat,
  * at 10,000 rows as at 1,000,000. Then one xlsx of 1,048,577 rows (it needs a second
  * sheet), and the same exports on PGlite at 100,000 rows.
- * BENCH_EXPORT_PARTS=1m,10k,split,pglite (default: all) runs some of these.
+ * BENCH_EXPORT_PARTS=1m,10k,split,pglite (default: all) runs some of these, and
+ * BENCH_EXPORT_FORMATS=csv-semicolon,csv-comma,xlsx (default: all) some formats.
  */
 import { mkdirSync } from "node:fs";
 import { request } from "node:http";
@@ -20,7 +21,11 @@ import { seedContacts, seedWorkspace } from "../src/seed/seed.ts";
 import { type BenchResult, type BenchServer, ensureBenchDatabase, log, ROOT, startServer } from "./lib.ts";
 
 const MB = 1024 * 1024;
-const FORMATS = ["csv-semicolon", "csv-comma", "xlsx"] as const;
+const ALL_FORMATS = ["csv-semicolon", "csv-comma", "xlsx"] as const;
+/** `BENCH_EXPORT_FORMATS=xlsx,csv-comma` (default: all) measures some formats only. */
+const FORMATS = ALL_FORMATS.filter((f) =>
+  (process.env.BENCH_EXPORT_FORMATS ?? ALL_FORMATS.join(",")).split(",").includes(f),
+);
 const TARGET_RATIO = { "csv-semicolon": 3, "csv-comma": 3, xlsx: 8 } as const;
 const RSS_GROWTH_LIMIT_MB = 200;
 const SPLIT_ROWS = 1_048_577;

@@ -2,13 +2,13 @@ import type { ContactFilter } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_COLUMNS } from "./columns.ts";
 import { BOM, type CsvDelimiter, neutralise, quoter } from "./csv.ts";
-import { type Keyed, keysetBatches, TagNames } from "./rows.ts";
+import { batchTags, type Keyed, keysetBatches, TagNames, withTags } from "./rows.ts";
 
 /**
- * Rows per query for CSV. A row arrives as four strings, so a batch is small in memory;
- * fewer round trips keep the database busy while the previous batch is written.
+ * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
+ * the server's memory by 180 MB against 140 MB.
  */
-export const CSV_BATCH_SIZE = 5_000;
+export const CSV_BATCH_SIZE = 2_500;
 
 /** Separates the cells of `text` below: a control character, which no contact field holds. */
 const SEP = "\u001f";
@@ -27,14 +27,6 @@ export const csvSelect = (delimiter: CsvDelimiter) => `c.id,
   concat(c.first_name, E'\\x1f', c.last_name, E'\\x1f', c.email, E'\\x1f', c.phone, E'\\x1f',
          c.language, E'\\x1f', c.timezone, E'\\x1f', c.external_id) as text,
   concat(c.created_at, '${delimiter}', c.updated_at, '${delimiter}', c.last_seen_at) as times`;
-
-/**
- * The tag ids of a batch's contacts, in one query beside the page query: it runs on
- * another connection while the next page is read, where a tag lookup per row inside the
- * page query made that query three times as slow. Untagged contacts return no row.
- */
-const BATCH_TAGS = `select contact_id as id, string_agg(tag_id::text, ' ') as tag_ids from contact_tags
-  where workspace_id = $1 and contact_id = any(string_to_array($2, ',')::uuid[]) group by contact_id`;
 
 interface CsvRow extends Keyed {
   text: string;
@@ -112,9 +104,7 @@ export async function* contactCsv(
 
   yield `${BOM}${EXPORT_COLUMNS.map((c) => quote(c.header)).join(delimiter)}\r\n`;
   const pages = keysetBatches<CsvRow>(db, workspaceId, filter, sort, progress, batchSize, csvSelect(delimiter));
-  const tagsOf = (rows: CsvRow[]) =>
-    db.query<{ id: string; tag_ids: string }>(BATCH_TAGS, [workspaceId, rows.map((row) => row.id).join(",")]);
-  for await (const { rows, tags: tagged } of withTags(pages, tagsOf)) {
+  for await (const { rows, tags: tagged } of withTags(pages, (rows) => batchTags(db, workspaceId, rows))) {
     const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
     if (tagged.some((row) => !tagCells.has(row.tag_ids) && !tags.knows(row.tag_ids))) {
       await tags.load();
@@ -138,43 +128,6 @@ export async function* contactCsv(
       );
     }
     yield parts.join("");
-  }
-}
-
-const ignore = () => {};
-
-/**
- * Each batch with the rows `tagsOf` reads for it. The next batch is taken as soon as one
- * is handed out and its tags are asked for as soon as it arrives, so the page query, the
- * tag query and the writing of the batch before overlap; still at most two batches are
- * in hand, so a slow client slows the reads down.
- */
-async function* withTags<Row, Tag>(
-  pages: AsyncGenerator<Row[]>,
-  tagsOf: (rows: Row[]) => Promise<Tag[]>,
-): AsyncGenerator<{ rows: Row[]; tags: Tag[] }> {
-  const start = (page: IteratorResult<Row[]>) => {
-    if (page.done) return undefined;
-    const tags = tagsOf(page.value);
-    tags.catch(ignore);
-    return { rows: page.value, tags };
-  };
-  let next = pages.next().then(start);
-  next.catch(ignore);
-  try {
-    for (;;) {
-      const batch = await next;
-      if (!batch) return;
-      next = pages.next().then(start);
-      next.catch(ignore);
-      yield { rows: batch.rows, tags: await batch.tags };
-    }
-  } finally {
-    // A consumer that left: the queries in flight finish, so their connections are back
-    // in the pool before the export is reported as over.
-    const pending = await next.catch(ignore);
-    await pending?.tags.catch(ignore);
-    await pages.return(undefined);
   }
 }
 

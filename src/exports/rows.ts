@@ -18,7 +18,7 @@ export interface Keyed {
   sort_key: unknown;
 }
 
-type Fetched = Omit<ExportRow, "tags"> & Keyed & { tag_ids: string | null; tags?: string | null };
+type Fetched = Omit<ExportRow, "tags"> & Keyed & { tags?: string | null };
 
 const ignore = () => {};
 
@@ -112,6 +112,54 @@ export async function* keysetBatches<Row extends Keyed>(
   }
 }
 
+/**
+ * The tag ids of a batch's contacts, in one query beside the page query: it runs on
+ * another connection while the next page is read, where a tag lookup per row inside the
+ * page query made that query three times as slow. Untagged contacts return no row.
+ */
+const BATCH_TAGS = `select contact_id as id, string_agg(tag_id::text, ' ') as tag_ids from contact_tags
+  where workspace_id = $1 and contact_id = any(string_to_array($2, ',')::uuid[]) group by contact_id`;
+
+/** The tag ids ("id id") of those of `rows` that carry tags. */
+export function batchTags(db: Queryable, workspaceId: string, rows: Keyed[]) {
+  return db.query<{ id: string; tag_ids: string }>(BATCH_TAGS, [workspaceId, rows.map((row) => row.id).join(",")]);
+}
+
+/**
+ * Each batch with the rows `tagsOf` reads for it. The next batch is taken as soon as one
+ * is handed out and its tags are asked for as soon as it arrives, so the page query, the
+ * tag query and the writing of the batch before overlap; still at most two batches are
+ * in hand, so a slow client slows the reads down.
+ */
+export async function* withTags<Row, Tag>(
+  pages: AsyncGenerator<Row[]>,
+  tagsOf: (rows: Row[]) => Promise<Tag[]>,
+): AsyncGenerator<{ rows: Row[]; tags: Tag[] }> {
+  const start = (page: IteratorResult<Row[]>) => {
+    if (page.done) return undefined;
+    const tags = tagsOf(page.value);
+    tags.catch(ignore);
+    return { rows: page.value, tags };
+  };
+  let next = pages.next().then(start);
+  next.catch(ignore);
+  try {
+    for (;;) {
+      const batch = await next;
+      if (!batch) return;
+      next = pages.next().then(start);
+      next.catch(ignore);
+      yield { rows: batch.rows, tags: await batch.tags };
+    }
+  } finally {
+    // A consumer that left: the queries in flight finish, so their connections are back
+    // in the pool before the export is reported as over.
+    const pending = await next.catch(ignore);
+    await pending?.tags.catch(ignore);
+    await pages.return(undefined);
+  }
+}
+
 /** The contacts of a filter as `ExportRow`s, their tags named and joined with ", ". */
 export async function* contactBatches(
   db: Queryable,
@@ -123,10 +171,13 @@ export async function* contactBatches(
 ): AsyncGenerator<ExportRow[]> {
   const tags = new TagNames(db, workspaceId);
   await tags.load();
-  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, EXPORT_SELECT)) {
-    await tags.cover(rows.map((row) => row.tag_ids));
+  const pages = keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, EXPORT_SELECT);
+  for await (const { rows, tags: tagged } of withTags(pages, (rows) => batchTags(db, workspaceId, rows))) {
+    await tags.cover(tagged.map((row) => row.tag_ids));
+    const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
     for (const row of rows) {
-      const names = row.tag_ids === null ? [] : tags.names(row.tag_ids);
+      const ids = tagIds.get(row.id);
+      const names = ids === undefined ? [] : tags.names(ids);
       row.tags = names.length ? names.join(", ") : null;
     }
     yield rows as ExportRow[];
