@@ -174,6 +174,8 @@ interface ImportRun {
   analyseSeconds: number;
   runSeconds: number;
   peakRssMb: number;
+  /** The peak of each step (upload, analysis, import), to tell which one holds the memory. */
+  stepPeaksMb: number[];
   baseRssMb: number;
   result: { created: number; updated: number; skipped: number; failed: number };
 }
@@ -205,10 +207,12 @@ async function importOnce(url: string, path: string, slug: string): Promise<Impo
     const uploaded = (await response.json()) as any;
     if (response.status !== 202) throw new Error(`upload: ${response.status} ${JSON.stringify(uploaded)}`);
     const uploadSeconds = (performance.now() - started) / 1000;
+    const steps = [peak];
     started = performance.now();
     const ready = await waitWhile(server, uploaded.id, "analyzing", sample);
     if (ready.status !== "ready") throw new Error(`analysis: ${JSON.stringify(ready)}`);
     const analyseSeconds = (performance.now() - started) / 1000;
+    steps.push(peak);
     started = performance.now();
     await api(server, "POST", `/imports/${uploaded.id}/start`, { onDuplicate: "update", tags: ["Imported"] });
     const done = await waitWhile(server, uploaded.id, "running", sample);
@@ -219,6 +223,7 @@ async function importOnce(url: string, path: string, slug: string): Promise<Impo
       analyseSeconds,
       runSeconds,
       peakRssMb: peak / MB,
+      stepPeaksMb: [...steps, peak].map((p) => p / MB),
       baseRssMb: base / MB,
       result: done.result,
     };
@@ -259,7 +264,8 @@ export async function run(_options: { json: boolean }): Promise<BenchResult[]> {
       const { created, updated, skipped, failed } = outcome.result;
       log(
         `${format}: upload ${outcome.uploadSeconds.toFixed(1)} s, analysis ${outcome.analyseSeconds.toFixed(1)} s, import ${outcome.runSeconds.toFixed(1)} s; ` +
-          `created ${created}, updated ${updated}, skipped ${skipped}, failed ${failed}; peak RSS ${outcome.peakRssMb.toFixed(0)} MB`,
+          `created ${created}, updated ${updated}, skipped ${skipped}, failed ${failed}; peak RSS ${outcome.peakRssMb.toFixed(0)} MB ` +
+          `(by the end of upload / analysis / import: ${outcome.stepPeaksMb.map((p) => p.toFixed(0)).join(" / ")} MB)`,
       );
       if (created + updated + skipped + failed !== ROWS || failed !== 0) {
         throw new Error(`the counts do not add up to ${ROWS} rows: ${JSON.stringify(outcome.result)}`);
