@@ -19,6 +19,8 @@ import { xlsxStream } from "./xlsx.ts";
 interface Source {
   filter: ContactFilter | undefined;
   args(): [Queryable, string, ContactFilter, string, { rows: number }];
+  /** PGlite reads a contact's tags inside the page query (see `tagSource`). */
+  tagsInline: boolean;
 }
 
 /** The formats of the Export menu: what each is called in the URL, its file and its writer. */
@@ -27,23 +29,32 @@ const FORMATS = {
     extension: "xlsx",
     contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     write: (source: Source) =>
-      xlsxStream(EXPORT_COLUMNS, source.filter ? contactBatches(...source.args(), EXPORT_BATCH_SIZE) : noRows()),
+      xlsxStream(
+        EXPORT_COLUMNS,
+        source.filter ? contactBatches(...source.args(), EXPORT_BATCH_SIZE, source.tagsInline) : noRows(),
+      ),
   },
   "csv-semicolon": {
     extension: "csv",
     contentType: "text/csv; charset=utf-8",
     write: (source: Source) =>
-      Readable.from(source.filter ? contactCsv(...source.args(), ";") : csvChunks(EXPORT_COLUMNS, noRows(), ";"), {
-        objectMode: false,
-      }),
+      Readable.from(
+        source.filter ? contactCsv(...source.args(), ";", source.tagsInline) : csvChunks(EXPORT_COLUMNS, noRows(), ";"),
+        {
+          objectMode: false,
+        },
+      ),
   },
   "csv-comma": {
     extension: "csv",
     contentType: "text/csv; charset=utf-8",
     write: (source: Source) =>
-      Readable.from(source.filter ? contactCsv(...source.args(), ",") : csvChunks(EXPORT_COLUMNS, noRows(), ","), {
-        objectMode: false,
-      }),
+      Readable.from(
+        source.filter ? contactCsv(...source.args(), ",", source.tagsInline) : csvChunks(EXPORT_COLUMNS, noRows(), ","),
+        {
+          objectMode: false,
+        },
+      ),
   },
 } as const;
 
@@ -140,6 +151,7 @@ export const exportRoutes =
         const source: Source = {
           filter,
           args: () => [db, workspace.id, filter as ContactFilter, sort, progress],
+          tagsInline: db.kind === "pglite",
         };
         const body = new PassThrough();
         pipeline(format.write(source), body, (error) => {
