@@ -2,7 +2,7 @@ import type { ContactFilter } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_COLUMNS } from "./columns.ts";
 import { BOM, type CsvDelimiter, neutralise, quoter } from "./csv.ts";
-import { type Keyed, keysetBatches, TAG_IDS_COLUMN, TagNames, tagSource, withTags } from "./rows.ts";
+import { batchTags, type Keyed, keysetBatches, TagNames, withTags } from "./rows.ts";
 
 /**
  * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
@@ -66,7 +66,6 @@ export async function* contactCsv(
   sort: string,
   progress: { rows: number },
   delimiter: CsvDelimiter,
-  tagsInline = false,
   batchSize = CSV_BATCH_SIZE,
 ): AsyncGenerator<string> {
   const quote = quoter(delimiter);
@@ -104,9 +103,8 @@ export async function* contactCsv(
   }
 
   yield `${BOM}${EXPORT_COLUMNS.map((c) => quote(c.header)).join(delimiter)}\r\n`;
-  const select = tagsInline ? `${csvSelect(delimiter)}, ${TAG_IDS_COLUMN}` : csvSelect(delimiter);
-  const pages = keysetBatches<CsvRow>(db, workspaceId, filter, sort, progress, batchSize, select);
-  for await (const { rows, tags: tagged } of withTags(pages, tagSource(db, workspaceId, tagsInline))) {
+  const pages = keysetBatches<CsvRow>(db, workspaceId, filter, sort, progress, batchSize, csvSelect(delimiter));
+  for await (const { rows, tags: tagged } of withTags(pages, (rows) => batchTags(db, workspaceId, rows))) {
     const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
     if (tagged.some((row) => !tagCells.has(row.tag_ids) && !tags.knows(row.tag_ids))) {
       await tags.load();
