@@ -132,11 +132,18 @@ export function batchTags(db: Queryable, workspaceId: string, rows: Keyed[]) {
 export const TAG_IDS_COLUMN = `(select string_agg(ct.tag_id::text, ' ') from contact_tags ct
    where ct.workspace_id = c.workspace_id and ct.contact_id = c.id) as tag_ids`;
 
+/** The tag ids of rows read with TAG_IDS_COLUMN. */
+const ownTags = (rows: (Keyed & { tag_ids?: string | null })[]) =>
+  rows.flatMap((row) => (row.tag_ids ? [{ id: row.id, tag_ids: row.tag_ids }] : []));
+
+async function* inlineTags<Row extends Keyed & { tag_ids?: string | null }>(pages: AsyncGenerator<Row[]>) {
+  for await (const rows of pages) yield { rows, tags: ownTags(rows) };
+}
+
 /** Where a batch's tags come from: a query beside it (a server), or its own rows (PGlite). */
 export function tagSource(db: Queryable, workspaceId: string, inline: boolean) {
   if (!inline) return (rows: Keyed[]) => batchTags(db, workspaceId, rows);
-  return async (rows: (Keyed & { tag_ids?: string | null })[]) =>
-    rows.flatMap((row) => (row.tag_ids ? [{ id: row.id, tag_ids: row.tag_ids }] : []));
+  return async (rows: (Keyed & { tag_ids?: string | null })[]) => ownTags(rows);
 }
 
 /**
@@ -188,7 +195,9 @@ export async function* contactBatches(
   await tags.load();
   const select = tagsInline ? `${EXPORT_SELECT}, ${TAG_IDS_COLUMN}` : EXPORT_SELECT;
   const pages = keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select);
-  for await (const { rows, tags: tagged } of withTags(pages, tagSource(db, workspaceId, tagsInline))) {
+  // Tags read inside the page query need no second batch in hand.
+  const batches = tagsInline ? inlineTags(pages) : withTags(pages, tagSource(db, workspaceId, false));
+  for await (const { rows, tags: tagged } of batches) {
     await tags.cover(tagged.map((row) => row.tag_ids));
     const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
     for (const row of rows) {
