@@ -126,8 +126,9 @@ export function batchTags(db: Queryable, workspaceId: string, rows: Keyed[]) {
 }
 
 /**
- * The same, read inside the page query. PGlite runs one query at a time, so a query
- * beside the page query only adds its own cost there (an export took twice as long).
+ * The same, read inside the page query: what the xlsx (bound by writing the sheet) and
+ * PGlite (one query at a time) read, since a query beside the page query only adds its
+ * own cost there.
  */
 export const TAG_IDS_COLUMN = `(select string_agg(ct.tag_id::text, ' ') from contact_tags ct
    where ct.workspace_id = c.workspace_id and ct.contact_id = c.id) as tag_ids`;
@@ -138,12 +139,6 @@ const ownTags = (rows: (Keyed & { tag_ids?: string | null })[]) =>
 
 async function* inlineTags<Row extends Keyed & { tag_ids?: string | null }>(pages: AsyncGenerator<Row[]>) {
   for await (const rows of pages) yield { rows, tags: ownTags(rows) };
-}
-
-/** Where a batch's tags come from: a query beside it (a server), or its own rows (PGlite). */
-export function tagSource(db: Queryable, workspaceId: string, inline: boolean) {
-  if (!inline) return (rows: Keyed[]) => batchTags(db, workspaceId, rows);
-  return async (rows: (Keyed & { tag_ids?: string | null })[]) => ownTags(rows);
 }
 
 /**
@@ -189,15 +184,12 @@ export async function* contactBatches(
   sort: string,
   progress: { rows: number },
   batchSize: number,
-  tagsInline = false,
 ): AsyncGenerator<ExportRow[]> {
   const tags = new TagNames(db, workspaceId);
   await tags.load();
-  const select = tagsInline ? `${EXPORT_SELECT}, ${TAG_IDS_COLUMN}` : EXPORT_SELECT;
+  const select = `${EXPORT_SELECT}, ${TAG_IDS_COLUMN}`;
   const pages = keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select);
-  // Tags read inside the page query need no second batch in hand.
-  const batches = tagsInline ? inlineTags(pages) : withTags(pages, tagSource(db, workspaceId, false));
-  for await (const { rows, tags: tagged } of batches) {
+  for await (const { rows, tags: tagged } of inlineTags(pages)) {
     await tags.cover(tagged.map((row) => row.tag_ids));
     const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
     for (const row of rows) {
