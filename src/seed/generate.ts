@@ -1,5 +1,6 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import { language as languageRule, phone as phoneRule, timezone as timezoneRule } from "../contacts/fields.ts";
+import type { ContactFields } from "../contacts/input.ts";
 
 /**
  * Deterministic, realistic demo contacts. Contact number `index` is always the same
@@ -8,20 +9,10 @@ import { language as languageRule, phone as phoneRule, timezone as timezoneRule 
  * injectively, so e-mail addresses, phones and external ids never collide within a
  * workspace (phones up to 10,000,000 contacts).
  */
-export interface SeedContact {
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  /** E.164. */
-  phone: string | null;
-  /** As src/contacts/fields.ts `phone()` computes it. */
-  phoneDigits: string | null;
-  language: string | null;
-  timezone: string | null;
-  externalId: string | null;
+/** A contact's stored fields (phone in E.164, phoneDigits as `phone()` computes them), its times and tags. */
+export interface SeedContact extends ContactFields {
   createdAt: string;
   updatedAt: string;
-  lastSeenAt: string | null;
   tags: string[];
 }
 
