@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { Link } from "../../../lib/router.ts";
@@ -40,11 +41,7 @@ export function LoginPage() {
           onChange={setPassword}
           error={errors.fields.password}
         />
-        {errors.form && (
-          <p className="form-error" role="alert">
-            {errors.form}
-          </p>
-        )}
+        <FormError message={errors.form} />
         <Button type="submit" className="button primary" isPending={login.isPending}>
           Sign in
         </Button>

@@ -1,5 +1,6 @@
 import { type FormEvent, type ReactNode, useState } from "react";
 import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { useCreateContact } from "../api/create-contact.ts";
 import { openContact } from "../hooks/use-list-params.ts";
@@ -85,11 +86,7 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
                 workspaceLanguages={workspaceLanguages}
                 autoFocus
               />
-              {errors.form && (
-                <p className="form-error" role="alert">
-                  {errors.form}
-                </p>
-              )}
+              <FormError message={errors.form} />
               <div className="dialog-actions">
                 <Button
                   className="button"

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Button } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import type { Contact } from "../api/types.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
 import { type ContactDraft, draftOf, patchInput } from "../utils/draft.ts";
@@ -46,11 +47,7 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
         workspaceLanguages={workspaceLanguages}
         names={false}
       />
-      {errors.form && (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      <FormError message={errors.form} />
       {theirs ? (
         <ConflictNotice
           theirs={theirs}

@@ -1,6 +1,7 @@
 import type { FormEvent } from "react";
 import { useState } from "react";
 import { Button } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
 import type { Contact, ContactInput } from "../api/types.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
@@ -50,11 +51,7 @@ export function RenameForm({ contact, onDone }: RenameFormProps) {
         />
         <TextInput label="Last name" value={lastName} onChange={setLastName} error={errors.fields.lastName} />
       </div>
-      {errors.form && (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      )}
+      <FormError message={errors.form} />
       {theirs ? (
         <ConflictNotice
           theirs={theirs}

@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { API_BASE } from "../../../lib/api-client.ts";
 import { fetchFile, saveFile } from "../../../lib/download.ts";
 import { useImport } from "../api/get-import.ts";
@@ -127,11 +128,7 @@ function Result({ job, onClose }: { job: Import; onClose: () => void }) {
           </Button>
         </p>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="dialog-actions">
         <Button className="button primary" onPress={onClose}>
           Close

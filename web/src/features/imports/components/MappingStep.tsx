@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from "react";
 import { Button, Label, Radio, RadioGroup } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors } from "../../../lib/form-errors.ts";
 import { useStartImport } from "../api/start-import.ts";
@@ -155,11 +156,7 @@ export function MappingStep({ job, onCancel }: { job: Import; onCancel: () => vo
         </Radio>
       </RadioGroup>
       <TextInput label="Tags for every imported contact (comma-separated)" value={tags} onChange={setTags} />
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="dialog-actions">
         <Button className="button" onPress={onCancel}>
           Cancel

@@ -1,5 +1,6 @@
 import { useRef, useState } from "react";
 import { Button, DropZone, FileTrigger, Text } from "react-aria-components";
+import { FormError } from "../../../components/FormError.tsx";
 import { API_BASE } from "../../../lib/api-client.ts";
 import { fetchFile, formatBytes, saveFile } from "../../../lib/download.ts";
 import { formErrors } from "../../../lib/form-errors.ts";
@@ -91,11 +92,7 @@ export function UploadStep({ onUploaded, onCancel }: { onUploaded: (id: string) 
           </Button>
         ))}
       </p>
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="dialog-actions">
         <Button className="button" onPress={onCancel}>
           Cancel
