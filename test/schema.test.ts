@@ -31,6 +31,49 @@ describe.each(databases())("schema on %s", (kind: DatabaseKind) => {
     expect(offenders).toEqual([]);
   });
 
+  it("keeps each contact's tag_ids equal to its contact_tags, whatever changes them", async () => {
+    const [ws] = await db.query<{ id: string }>(
+      "insert into workspaces (slug, name, cursor_secret) values ('tag-ids', 'Tag ids', '\\x00') returning id",
+    );
+    const w = (ws as { id: string }).id;
+    const tag = async (name: string) =>
+      (
+        (
+          await db.query<{ id: string }>("insert into tags (workspace_id, name) values ($1, $2) returning id", [
+            w,
+            name,
+          ])
+        )[0] as { id: string }
+      ).id;
+    const [a, b, c] = [await tag("A"), await tag("B"), await tag("C")];
+    const contacts = await db.query<{ id: string }>(
+      "insert into contacts (workspace_id, first_name) select $1, 'n' || i from generate_series(1, 3) i returning id",
+      [w],
+    );
+    const [x, y, z] = contacts.map((r) => r.id);
+    const link =
+      "insert into contact_tags (workspace_id, contact_id, tag_id) select $1, * from unnest($2::uuid[], $3::uuid[])";
+    await db.query(link, [w, [x, x, x, y, z], [a, b, c, b, c]]);
+    await db.query("delete from contact_tags where workspace_id = $1 and contact_id = $2 and tag_id = $3", [w, x, a]);
+    await db.query("delete from tags where workspace_id = $1 and id = $2", [w, c]);
+    await db.transaction(async (tx) => {
+      await tx.query(link, [w, [y], [a]]);
+      await tx.query("delete from contact_tags where workspace_id = $1 and contact_id = $2 and tag_id = $3", [w, y, b]);
+    });
+    await db.query("delete from contacts where workspace_id = $1 and id = $2", [w, z]);
+
+    const rows = await db.query<{ id: string; tag_ids: string[]; linked: string[] }>(
+      `select c.id, c.tag_ids::text[] as tag_ids,
+         coalesce((select array_agg(ct.tag_id::text order by ct.tag_id) from contact_tags ct
+                   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id), '{}') as linked
+       from contacts c where c.workspace_id = $1 order by c.first_name`,
+      [w],
+    );
+    expect(rows.map((r) => r.tag_ids)).toEqual([[b], [a]]);
+    for (const row of rows) expect(row.tag_ids).toEqual(row.linked);
+    await db.query("delete from workspaces where id = $1", [w]);
+  });
+
   it("records every migration once, and migrating again changes nothing", async () => {
     const applied = await db.query<{ version: number }>("select version from schema_migrations order by version");
     expect(applied.map((r) => r.version)).toEqual(readMigrations().map((m) => m.version));

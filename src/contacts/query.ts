@@ -32,8 +32,8 @@ export const DEFAULT_SORT = "-createdAt";
 /** The columns that make a contact, its tags in name order included. */
 export const CONTACT_COLUMNS = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
   c.external_id, c.created_at, c.updated_at, c.last_seen_at, c.version,
-  array(select t.name from contact_tags ct join tags t on t.workspace_id = ct.workspace_id and t.id = ct.tag_id
-        where ct.workspace_id = c.workspace_id and ct.contact_id = c.id order by lower(t.name)) as tags`;
+  array(select t.name from tags t where t.workspace_id = c.workspace_id and t.id = any(c.tag_ids)
+        order by lower(t.name)) as tags`;
 
 /** `%`, `_` and `\` in a search match themselves. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -137,9 +137,9 @@ export function pageQuery(
   const order = `order by ${spec.key} ${direction}, c.id ${direction} limit $${params.length}`;
   if (narrow) {
     const sql = `with matches as materialized (select * from contacts c where ${where}${keyset})
-      select ${columns}, ${spec.key} as sort_key from matches c ${order}`;
+      select ${columns}, (${spec.key})::text as sort_key from matches c ${order}`;
     return { sql, params };
   }
-  const sql = `select ${columns}, ${spec.key} as sort_key from contacts c where ${where}${keyset} ${order}`;
+  const sql = `select ${columns}, (${spec.key})::text as sort_key from contacts c where ${where}${keyset} ${order}`;
   return { sql, params };
 }

@@ -33,8 +33,8 @@ export interface ExportRow {
 }
 
 /**
- * The select list behind `ExportRow`, but for `tags`: those are read for a whole batch
- * beside the page query (`batchTags` in rows.ts) and named from the tag catalogue.
+ * The select list behind `ExportRow`, but for `tags`: the row's tag ids are read beside it
+ * (`TAG_IDS_COLUMN` in rows.ts) and named from the tag catalogue.
  */
 export const EXPORT_SELECT = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
   c.external_id, c.created_at, c.updated_at, c.last_seen_at`;

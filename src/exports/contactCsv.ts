@@ -2,7 +2,7 @@ import type { ContactFilter } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_COLUMNS } from "./columns.ts";
 import { BOM, type CsvDelimiter, neutralise, quoter } from "./csv.ts";
-import { batchTags, type Keyed, keysetBatches, TagNames, withTags } from "./rows.ts";
+import { type Keyed, keysetBatches, TAG_IDS_COLUMN, TagNames } from "./rows.ts";
 
 /**
  * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
@@ -22,15 +22,18 @@ const SEP = "\u001f";
  * - `text`: first name … external id (API.md's columns 2–8), joined by SEP, NULL as empty.
  * - `times`: created, updated and last seen in PostgreSQL's UTC text form, joined by the
  *   delimiter (no time holds one).
+ * - `tag_ids`: the ids of its tags, named here from the catalogue.
  */
 export const csvSelect = (delimiter: CsvDelimiter) => `c.id,
   concat(c.first_name, E'\\x1f', c.last_name, E'\\x1f', c.email, E'\\x1f', c.phone, E'\\x1f',
          c.language, E'\\x1f', c.timezone, E'\\x1f', c.external_id) as text,
-  concat(c.created_at, '${delimiter}', c.updated_at, '${delimiter}', c.last_seen_at) as times`;
+  concat(c.created_at, '${delimiter}', c.updated_at, '${delimiter}', c.last_seen_at) as times,
+  ${TAG_IDS_COLUMN}`;
 
 interface CsvRow extends Keyed {
   text: string;
   times: string;
+  tag_ids: string;
 }
 
 const TEXT_FIELDS = ["first_name", "last_name", "email", "phone", "language", "timezone", "external_id"] as const;
@@ -76,8 +79,8 @@ export async function* contactCsv(
   await tags.load();
   /** A contact's tag ids → its Tags cell; few combinations recur over a whole list. */
   let tagCells = new Map<string, string>();
-  const tagCell = (ids: string | null) => {
-    if (ids === null) return "";
+  const tagCell = (ids: string) => {
+    if (ids === "") return "";
     let text = tagCells.get(ids);
     if (text === undefined) {
       text = cell(tags.names(ids).join(", ") || null);
@@ -104,9 +107,8 @@ export async function* contactCsv(
 
   yield `${BOM}${EXPORT_COLUMNS.map((c) => quote(c.header)).join(delimiter)}\r\n`;
   const pages = keysetBatches<CsvRow>(db, workspaceId, filter, sort, progress, batchSize, csvSelect(delimiter));
-  for await (const { rows, tags: tagged } of withTags(pages, (rows) => batchTags(db, workspaceId, rows))) {
-    const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
-    if (tagged.some((row) => !tagCells.has(row.tag_ids) && !tags.knows(row.tag_ids))) {
+  for await (const rows of pages) {
+    if (rows.some((row) => row.tag_ids !== "" && !tagCells.has(row.tag_ids) && !tags.knows(row.tag_ids))) {
       await tags.load();
       tagCells = new Map();
     }
@@ -121,7 +123,7 @@ export async function* contactCsv(
         delimiter,
         text,
         delimiter,
-        tagCell(tagIds.get(row.id) ?? null),
+        tagCell(row.tag_ids),
         delimiter,
         times.includes("infinity") ? timeCells(times, delimiter) : times,
         "\r\n",

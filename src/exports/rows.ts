@@ -112,69 +112,8 @@ export async function* keysetBatches<Row extends Keyed>(
   }
 }
 
-/**
- * The tag ids of a batch's contacts, in one query beside the page query: it runs on
- * another connection while the next page is read, where a tag lookup per row inside the
- * page query made that query three times as slow. Untagged contacts return no row.
- */
-const BATCH_TAGS = `select contact_id as id, string_agg(tag_id::text, ' ') as tag_ids from contact_tags
-  where workspace_id = $1 and contact_id = any(string_to_array($2, ',')::uuid[]) group by contact_id`;
-
-/** The tag ids ("id id") of those of `rows` that carry tags. */
-export function batchTags(db: Queryable, workspaceId: string, rows: Keyed[]) {
-  return db.query<{ id: string; tag_ids: string }>(BATCH_TAGS, [workspaceId, rows.map((row) => row.id).join(",")]);
-}
-
-/**
- * The same, read inside the page query: what the xlsx (bound by writing the sheet) and
- * PGlite (one query at a time) read, since a query beside the page query only adds its
- * own cost there.
- */
-export const TAG_IDS_COLUMN = `(select string_agg(ct.tag_id::text, ' ') from contact_tags ct
-   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id) as tag_ids`;
-
-/** The tag ids of rows read with TAG_IDS_COLUMN. */
-const ownTags = (rows: (Keyed & { tag_ids?: string | null })[]) =>
-  rows.flatMap((row) => (row.tag_ids ? [{ id: row.id, tag_ids: row.tag_ids }] : []));
-
-async function* inlineTags<Row extends Keyed & { tag_ids?: string | null }>(pages: AsyncGenerator<Row[]>) {
-  for await (const rows of pages) yield { rows, tags: ownTags(rows) };
-}
-
-/**
- * Each batch with the rows `tagsOf` reads for it. The next batch is taken as soon as one
- * is handed out and its tags are asked for as soon as it arrives, so the page query, the
- * tag query and the writing of the batch before overlap; still at most two batches are
- * in hand, so a slow client slows the reads down.
- */
-export async function* withTags<Row, Tag>(
-  pages: AsyncGenerator<Row[]>,
-  tagsOf: (rows: Row[]) => Promise<Tag[]>,
-): AsyncGenerator<{ rows: Row[]; tags: Tag[] }> {
-  const start = (page: IteratorResult<Row[]>) => {
-    if (page.done) return undefined;
-    const tags = tagsOf(page.value);
-    tags.catch(ignore);
-    return { rows: page.value, tags };
-  };
-  let next = pages.next().then(start);
-  next.catch(ignore);
-  try {
-    for (;;) {
-      const batch = await next;
-      if (!batch) return;
-      next = pages.next().then(start);
-      next.catch(ignore);
-      yield { rows: batch.rows, tags: await batch.tags };
-    }
-  } finally {
-    // A consumer that left: the queries in flight finish, so their connections are back
-    // in the pool before the export is reported as over.
-    const pending = await next.catch(ignore);
-    await pending?.tags.catch(ignore);
-    await pages.return(undefined);
-  }
-}
+/** A contact's tag ids ("id id", "" for none), from its own row. */
+export const TAG_IDS_COLUMN = "array_to_string(c.tag_ids, ' ') as tag_ids";
 
 /** The contacts of a filter as `ExportRow`s, their tags named and joined with ", ". */
 export async function* contactBatches(
@@ -188,13 +127,10 @@ export async function* contactBatches(
   const tags = new TagNames(db, workspaceId);
   await tags.load();
   const select = `${EXPORT_SELECT}, ${TAG_IDS_COLUMN}`;
-  const pages = keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select);
-  for await (const { rows, tags: tagged } of inlineTags(pages)) {
-    await tags.cover(tagged.map((row) => row.tag_ids));
-    const tagIds = new Map(tagged.map((row) => [row.id, row.tag_ids]));
+  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select)) {
+    await tags.cover(rows.map((row) => row.tag_ids || null));
     for (const row of rows) {
-      const ids = tagIds.get(row.id);
-      const names = ids === undefined ? [] : tags.names(ids);
+      const names = row.tag_ids ? tags.names(row.tag_ids) : [];
       row.tags = names.length ? names.join(", ") : null;
     }
     yield rows as ExportRow[];

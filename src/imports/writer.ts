@@ -143,17 +143,19 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
   }
 
   const targets = [...byId.values()];
+  const tagIds = await catalogueTags(tx, workspaceId, targets);
   await insertContacts(
     tx,
     workspaceId,
     targets.filter((t) => t.isNew),
+    tagIds,
   );
   const changed = await updateContacts(
     tx,
     workspaceId,
     targets.filter((t) => !t.isNew && Object.keys(t.fields).length > 0),
   );
-  await tagContacts(tx, workspaceId, targets, changed);
+  await tagContacts(tx, workspaceId, targets, tagIds, changed);
   return { counts, rejected };
 }
 
@@ -215,13 +217,29 @@ function columnArrays(targets: Target[]) {
   return WRITTEN.map((field) => targets.map((t) => (t.fields[field] as string | null | undefined) ?? null));
 }
 
-async function insertContacts(tx: Queryable, workspaceId: string, targets: Target[]) {
+/** The ids of a target's tags, sorted as the contacts' tag_ids are ("id id"). */
+function tagIdList(target: Target, tagIds: Map<string, string>): string {
+  const ids: string[] = [];
+  for (const tag of target.tags) {
+    const id = tagIds.get(tag.toLowerCase());
+    if (id) ids.push(id);
+  }
+  return ids.sort().join(" ");
+}
+
+/**
+ * New contacts go in with their tag ids filled in, so the trigger that keeps tag_ids equal
+ * to contact_tags finds nothing to rewrite when their tags are linked.
+ */
+async function insertContacts(tx: Queryable, workspaceId: string, targets: Target[], tagIds: Map<string, string>) {
   if (targets.length === 0) return;
-  const columns = WRITTEN.map((f) => FIELD_COLUMNS[f]).join(", ");
+  const columns = WRITTEN.map((f) => FIELD_COLUMNS[f]);
   await tx.query(
-    `insert into contacts (workspace_id, id, ${columns})
-     select $1, * from unnest($2::uuid[], ${WRITTEN.map((_, i) => `$${i + 3}::text[]`).join(", ")})`,
-    [workspaceId, targets.map((t) => t.id), ...columnArrays(targets)],
+    `insert into contacts (workspace_id, id, ${columns.join(", ")}, tag_ids)
+     select $1, v.id, ${columns.map((c) => `v.${c}`).join(", ")}, string_to_array(v.tag_ids, ' ')::uuid[]
+     from unnest($2::uuid[], ${WRITTEN.map((_, i) => `$${i + 3}::text[]`).join(", ")}, $${WRITTEN.length + 3}::text[])
+       as v(id, ${columns.join(", ")}, tag_ids)`,
+    [workspaceId, targets.map((t) => t.id), ...columnArrays(targets), targets.map((t) => tagIdList(t, tagIds))],
   );
 }
 
@@ -245,40 +263,48 @@ async function updateContacts(tx: Queryable, workspaceId: string, targets: Targe
   return new Set(rows.map((r) => r.id));
 }
 
-/** Adds the batch's tags (new names join the catalogue); a contact that gains one is a new version. */
-async function tagContacts(tx: Queryable, workspaceId: string, targets: Target[], changed: Set<string>) {
+/** The ids of the batch's tags by lower-cased name; new names join the catalogue. */
+async function catalogueTags(tx: Queryable, workspaceId: string, targets: Target[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
   for (const target of targets)
     for (const tag of target.tags) if (!names.has(tag.toLowerCase())) names.set(tag.toLowerCase(), tag);
-  if (names.size === 0) return;
+  if (names.size === 0) return new Map();
   await tx.query(
     `insert into tags (workspace_id, name) select $1, n from unnest($2::text[]) n
      on conflict (workspace_id, lower(name)) do nothing`,
     [workspaceId, [...names.values()]],
   );
-  const tagIds = new Map(
-    (
-      await tx.query<{ id: string; key: string }>(
-        "select id, lower(name) as key from tags where workspace_id = $1 and lower(name) = any($2::text[])",
-        [workspaceId, [...names.keys()]],
-      )
-    ).map((r) => [r.key, r.id]),
+  const rows = await tx.query<{ id: string; key: string }>(
+    "select id, lower(name) as key from tags where workspace_id = $1 and lower(name) = any($2::text[])",
+    [workspaceId, [...names.keys()]],
   );
+  return new Map(rows.map((r) => [r.key, r.id]));
+}
+
+/** Adds the batch's tags; a contact that gains one is a new version. */
+async function tagContacts(
+  tx: Queryable,
+  workspaceId: string,
+  targets: Target[],
+  tagIds: Map<string, string>,
+  changed: Set<string>,
+) {
+  if (tagIds.size === 0) return;
   const contactIds: string[] = [];
-  const tagIdList: string[] = [];
+  const linked: string[] = [];
   for (const target of targets) {
     for (const tag of target.tags) {
       const id = tagIds.get(tag.toLowerCase());
       if (!id) continue;
       contactIds.push(target.id);
-      tagIdList.push(id);
+      linked.push(id);
     }
   }
   const added = await tx.query<{ contact_id: string }>(
     `insert into contact_tags (workspace_id, contact_id, tag_id)
      select $1, c, t from unnest($2::uuid[], $3::uuid[]) as u(c, t)
      on conflict do nothing returning contact_id`,
-    [workspaceId, contactIds, tagIdList],
+    [workspaceId, contactIds, linked],
   );
   const newIds = new Set(targets.filter((t) => t.isNew).map((t) => t.id));
   const bump = [...new Set(added.map((r) => r.contact_id))].filter((id) => !changed.has(id) && !newIds.has(id));

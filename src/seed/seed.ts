@@ -47,10 +47,16 @@ async function seedTagIds(db: Queryable, workspaceId: string): Promise<Map<strin
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
+// tag_ids arrive filled in ("id id", sorted), so the trigger that keeps them equal to
+// contact_tags finds nothing to rewrite when the batch's tags go in.
 const CONTACT_INSERT = `insert into contacts (workspace_id, id, first_name, last_name, email, phone, phone_digits,
-    language, timezone, external_id, created_at, updated_at, last_seen_at)
-  select $1, * from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[])
+    language, timezone, external_id, created_at, updated_at, last_seen_at, tag_ids)
+  select $1, u.id, u.first_name, u.last_name, u.email, u.phone, u.phone_digits, u.language, u.timezone,
+    u.external_id, u.created_at, u.updated_at, u.last_seen_at, string_to_array(u.tag_ids, ' ')::uuid[]
+  from unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+    $8::text[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::text[])
+    as u(id, first_name, last_name, email, phone, phone_digits, language, timezone, external_id,
+         created_at, updated_at, last_seen_at, tag_ids)
   on conflict do nothing
   returning id`;
 
@@ -66,11 +72,12 @@ function buildBatch(
   timeline: Timeline,
   tagIds: Map<string, string>,
 ): Batch {
-  const columns: unknown[][] = Array.from({ length: 12 }, () => []);
+  const columns: unknown[][] = Array.from({ length: 13 }, () => []);
   const tags: Batch["tags"] = [];
   for (let index = from; index < to; index++) {
     const c = generateContact(index, timeline);
     const id = randomUUID();
+    const contactTagIds = c.tags.map((tag) => tagIds.get(tag.toLowerCase()) as string);
     const values = [
       id,
       c.firstName,
@@ -84,11 +91,12 @@ function buildBatch(
       c.createdAt,
       c.updatedAt,
       c.lastSeenAt,
+      contactTagIds.sort().join(" "),
     ];
     values.forEach((value, i) => {
       columns[i]?.push(value);
     });
-    for (const tag of c.tags) tags.push({ contactId: id, tagId: tagIds.get(tag.toLowerCase()) as string });
+    for (const tagId of contactTagIds) tags.push({ contactId: id, tagId });
   }
   return { params: [workspaceId, ...columns], tags };
 }
