@@ -67,6 +67,12 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
     rejected.push({ row: row.row, cells: row.cells, error });
   };
 
+  // While an import fills a new workspace, the statistics say the workspace is nearly
+  // empty, and a plan made for its id (a custom plan) may read every contact of it once per
+  // key: "where workspace_id = $1 and lower(email) = $2" walked the name index with a
+  // filter, and a lookup of 2,000 keys took over a minute by 100,000 rows. A generic plan
+  // knows only that the workspace is one of several, so it probes the unique indexes.
+  await tx.query("set local plan_cache_mode = force_generic_plan");
   const valid = rows.filter((row) => {
     if (row.errors.length === 0) return true;
     reject(row, describeErrors(row.errors));
@@ -193,11 +199,9 @@ async function lookup(tx: Queryable, workspaceId: string, rows: CheckedRow[]): P
     if (row.id) ids.add(row.id);
   }
   if (emails.size + phones.size + externalIds.size + ids.size === 0) return [];
-  // One probe of a unique index per key. A plain `= any(keys)` is planned from the
-  // statistics, and while an import fills a new workspace they say it is nearly empty: the
-  // planner then reads every contact of the workspace for each batch, and a million-row
-  // import slows down as it goes. A lateral `limit 1` per key cannot be planned that way.
-  // An ID of another workspace finds nothing here.
+  // One probe of a unique index per key (a lateral `limit 1`; the generic plan set above
+  // keeps the planner from reading the workspace instead). An ID of another workspace
+  // finds nothing here.
   const probe = (keys: string, type: string, where: string) =>
     `select c.id, c.email, c.phone, c.external_id from unnest(${keys}::${type}[]) as k(v)
      cross join lateral (select id, email, phone, external_id from contacts
