@@ -75,9 +75,7 @@ export function whereClause(workspaceId: string, filter: ContactFilter, params: 
   }
   for (const tagId of filter.tagIds ?? []) {
     params.push(tagId);
-    conditions.push(
-      `exists (select 1 from contact_tags ct where ct.workspace_id = c.workspace_id and ct.contact_id = c.id and ct.tag_id = $${params.length})`,
-    );
+    conditions.push(`c.tag_ids @> array[$${params.length}::uuid]`);
   }
   if (filter.ids) {
     params.push(filter.ids);

@@ -11,6 +11,10 @@ update contacts c set tag_ids = t.ids
         from contact_tags group by workspace_id, contact_id) t
   where c.workspace_id = t.workspace_id and c.id = t.contact_id;
 
+-- A tag filter: the planner knows from the array's statistics how common a tag is, and
+-- reads a rare one through this index, a common one by walking the list's order.
+create index contacts_tags_idx on contacts using gin (tag_ids);
+
 -- Called once per statement with the changed contact_tags rows as "changed". The contacts
 -- are locked first, in key order; the update that follows is a statement of its own, so it
 -- sees every tag committed meanwhile by a transaction that held one of them. A contact
