@@ -39,6 +39,23 @@ export interface ExportRow {
 export const EXPORT_SELECT = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
   c.external_id, c.created_at, c.updated_at, c.last_seen_at`;
 
+/**
+ * A time as the spreadsheet's date serial, computed by the database: the same double as
+ * `excelSerial` of its ISO text (whole milliseconds since 1970 / 86,400,000 + 25,569),
+ * written in the same shortest form. A time Excel cannot hold (before March 1900, or
+ * infinite) comes as its ISO text instead. Reading ISO text and converting it in node took
+ * a seventh of an xlsx export's time.
+ */
+const serial = (column: string) => `coalesce(
+  case when ${column} >= '1900-03-01 00:00:00+00' and isfinite(${column})
+    then (floor(round(date_part('epoch', ${column}) * 1000000) / 1000) / 86400000 + 25569)::text end,
+  replace(replace(${column}::text, ' ', 'T'), '+00', 'Z'))`;
+
+/** EXPORT_SELECT with the times as date serials (see `serial`): what the xlsx reads. */
+export const EXPORT_SELECT_SERIALS = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
+  c.external_id, ${serial("c.created_at")} as created_at, ${serial("c.updated_at")} as updated_at,
+  ${serial("c.last_seen_at")} as last_seen_at`;
+
 /** The columns of API.md's "Export" section, in its order and with its headers. */
 export const EXPORT_COLUMNS: ExportColumn<ExportRow>[] = [
   { header: "ID", kind: "text", width: 38, value: (r) => r.id },

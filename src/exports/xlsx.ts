@@ -1,7 +1,23 @@
+import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
+import zlib from "node:zlib";
 import yazl from "yazl";
 import type { ExportColumn } from "./columns.ts";
+
+/**
+ * yazl checksums every entry with buffer-crc32, a byte-at-a-time loop in JavaScript that
+ * took 7 % of a million-row xlsx export. Node (20.15 and later) has zlib's own CRC-32,
+ * which gives the same numbers; yazl calls `crc32.unsigned(buffer, previous)` on that
+ * module, so that one function is pointed at zlib's.
+ */
+const nativeCrc32 = (zlib as { crc32?: (data: Buffer, value?: number) => number }).crc32;
+if (nativeCrc32) {
+  const bufferCrc32 = createRequire(createRequire(import.meta.url).resolve("yazl"))("buffer-crc32") as {
+    unsigned: (buffer: Buffer, previous?: number) => number;
+  };
+  bufferCrc32.unsigned = (buffer, previous = 0) => nativeCrc32(buffer, previous);
+}
 
 /*
  * The workbook is written by hand: sheet XML with inline strings, streamed into yazl at
@@ -117,9 +133,27 @@ export function excelSerial(iso: string): number | undefined {
   return serial >= 61 ? serial : undefined;
 }
 
-const DATE_CELL = `" s="${STYLE.date}"><v>`;
-const TEXT_CELL = '" t="inlineStr"><is><t>';
-const TEXT_CELL_PRESERVE = '" t="inlineStr"><is><t xml:space="preserve">';
+/** A date serial already computed (see EXPORT_SELECT_SERIALS): digits, maybe a fraction. */
+const SERIAL = /^\d+(?:\.\d+)?$/;
+
+/** A date column's value (ISO text or a serial) as the text of a date cell, if it is one. */
+function serialText(value: string): string | undefined {
+  if (SERIAL.test(value)) return value;
+  const serial = excelSerial(value);
+  return serial === undefined ? undefined : String(serial);
+}
+
+/**
+ * How a cell starts: `[0]` for most cells, `[1]` for one whose `<c r="B2"` is written
+ * before it.
+ */
+const CELL = {
+  date: [`<c s="${STYLE.date}"><v>`, ` s="${STYLE.date}"><v>`],
+  text: ['<c t="inlineStr"><is><t>', ' t="inlineStr"><is><t>'],
+  textPreserve: ['<c t="inlineStr"><is><t xml:space="preserve">', ' t="inlineStr"><is><t xml:space="preserve">'],
+} as const;
+const TEXT_CLOSE = "</t></is></c>";
+const DATE_CLOSE = "</v></c>";
 
 /**
  * The XML of one batch of rows, as pieces pushed onto `parts` (joined once per batch, so
@@ -127,24 +161,36 @@ const TEXT_CELL_PRESERVE = '" t="inlineStr"><is><t xml:space="preserve">';
  * number: a phone or an id keeps its + or leading zeros and never turns into scientific
  * notation. A string cell is never evaluated as a formula, so the CSV's neutralising is
  * not needed here, and the file holds exactly what the contact holds.
+ *
+ * A cell names its reference (`r="B2"`, optional in the format) only when it does not
+ * follow the cell before it: the first of a row, and one after an empty column. That is a
+ * sixth less XML to build and deflate, and half the pieces per cell.
  */
 function pushRows<Row>(parts: string[], columns: ExportColumn<Row>[], letters: string[], rows: Row[], first: number) {
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Row;
     const n = String(first + r);
     parts.push('<row r="', n, '">');
+    // A cell names its reference only when it does not follow the one before it.
+    let follows = false;
     for (let i = 0; i < columns.length; i++) {
       const column = columns[i] as ExportColumn<Row>;
       const value = column.value(row);
-      if (value === null || value === "") continue;
-      const serial = column.kind === "date" ? excelSerial(value) : undefined;
+      if (value === null || value === "") {
+        follows = false;
+        continue;
+      }
+      const lead = follows ? 0 : 1;
+      if (!follows) parts.push('<c r="', letters[i] as string, n, '"');
+      follows = true;
+      const serial = column.kind === "date" ? serialText(value) : undefined;
       if (serial !== undefined) {
-        parts.push('<c r="', letters[i] as string, n, DATE_CELL, String(serial), "</v></c>");
-      } else {
+        parts.push(CELL.date[lead], serial, DATE_CLOSE);
+      } else if (!PLAIN_NOT.test(value)) {
         // Most values are plain: one test decides that neither escaping nor spacing is needed.
-        const plain = !PLAIN_NOT.test(value);
-        const open = plain || !PRESERVE.test(value) ? TEXT_CELL : TEXT_CELL_PRESERVE;
-        parts.push('<c r="', letters[i] as string, n, open, plain ? value : escapeXml(value), "</t></is></c>");
+        parts.push(CELL.text[lead], value, TEXT_CLOSE);
+      } else {
+        parts.push((PRESERVE.test(value) ? CELL.textPreserve : CELL.text)[lead], escapeXml(value), TEXT_CLOSE);
       }
     }
     parts.push("</row>");

@@ -157,10 +157,13 @@ export async function openWorkbook(file: StoredFile, unpackLimit: number): Promi
 
 function rowCells(xml: string, strings: string[]): string[] {
   const cells: string[] = [];
+  // A cell without its reference (optional) is the one after the cell before it.
+  let next = 0;
   for (const m of xml.matchAll(/<c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
     const attributes = m[1] as string;
     const ref = attribute(attributes, "r");
-    const index = ref ? columnIndex(ref) : cells.length;
+    const index = ref ? columnIndex(ref) : next;
+    next = index + 1;
     const body = m[2];
     if (body === undefined) continue;
     const type = attribute(attributes, "t");
