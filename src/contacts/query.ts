@@ -108,17 +108,19 @@ export async function isNarrowSearch(db: Queryable, workspaceId: string, filter:
 }
 
 /**
- * One keyset page: contacts after `after` in `sort` order, plus their sort keys. A narrow
- * search (isNarrowSearch) materialises its matches before sorting them.
+ * One keyset page: contacts after `after` (and up to `until`, when given) in `sort` order,
+ * plus their sort keys; `limit` null reads the whole range. A narrow search
+ * (isNarrowSearch) materialises its matches before sorting them.
  */
 export function pageQuery(
   workspaceId: string,
   filter: ContactFilter,
   sort: string,
-  limit: number,
+  limit: number | null,
   after?: Position,
   columns = CONTACT_COLUMNS,
   narrow = false,
+  until?: Position,
 ) {
   const descending = sort.startsWith("-");
   const spec = SORTS[descending ? sort.slice(1) : sort];
@@ -129,6 +131,11 @@ export function pageQuery(
     params.push(after.key, after.id);
     const k = params.length - 1;
     keyset = ` and (${spec.key}, c.id) ${descending ? "<" : ">"} ($${k}::${spec.type}, $${k + 1}::uuid)`;
+  }
+  if (until) {
+    params.push(until.key, until.id);
+    const k = params.length - 1;
+    keyset += ` and (${spec.key}, c.id) ${descending ? ">=" : "<="} ($${k}::${spec.type}, $${k + 1}::uuid)`;
   }
   params.push(limit);
   const direction = descending ? "desc" : "asc";

@@ -2,7 +2,7 @@ import type { ContactFilter } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_COLUMNS } from "./columns.ts";
 import { BOM, type CsvDelimiter, neutralise, quoter } from "./csv.ts";
-import { type Keyed, keysetBatches, TAG_IDS_COLUMN, TagNames } from "./rows.ts";
+import { type Keyed, keysetBatches, TagNames } from "./rows.ts";
 
 /**
  * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
@@ -10,37 +10,42 @@ import { type Keyed, keysetBatches, TAG_IDS_COLUMN, TagNames } from "./rows.ts";
  */
 export const CSV_BATCH_SIZE = 2_500;
 
-/** Separates the cells of `text` below: a control character, which no contact field holds. */
+/**
+ * Batches read at once (see keysetBatches): a batch's round trip, not node's work on it,
+ * is what bounded a CSV export read one batch at a time.
+ */
+export const CSV_AHEAD = 2;
+
+/** Separates the fields of `line` below: a control character, which no contact field holds. */
 const SEP = "\u001f";
 
 /**
- * The export's CSV reads each contact as a few pre-joined strings, not as a dozen
- * columns: parsing and keeping a string and a property per cell was most of the time a
- * row took in node. PostgreSQL only concatenates (cheap); checking, quoting and
- * converting stay here, where they cost one regular expression a row.
- *
- * - `text`: first name … external id (API.md's columns 2–8), joined by SEP, NULL as empty.
- * - `times`: created, updated and last seen in PostgreSQL's UTC text form, joined by the
- *   delimiter (no time holds one).
- * - `tag_ids`: the ids of its tags, named here from the catalogue.
+ * The export's CSV reads each contact as one pre-joined string, not as a dozen columns:
+ * node is what bounds a CSV export, and parsing and keeping a string and a property per
+ * cell was most of the time a row took there. PostgreSQL joins and converts (it has time
+ * to spare meanwhile); checking and quoting stay here, where they cost one regular
+ * expression a row. `line` holds, joined by SEP (NULL as empty):
+ * - the id, first name … external id (API.md's columns 1–8);
+ * - created, updated and last seen as the API writes them (ISO 8601 UTC), joined by the
+ *   delimiter (no time holds one);
+ * - the ids of its tags ("id id"), named here from the catalogue.
  */
 export const csvSelect = (delimiter: CsvDelimiter) => `c.id,
-  concat(c.first_name, E'\\x1f', c.last_name, E'\\x1f', c.email, E'\\x1f', c.phone, E'\\x1f',
-         c.language, E'\\x1f', c.timezone, E'\\x1f', c.external_id) as text,
-  concat(c.created_at, '${delimiter}', c.updated_at, '${delimiter}', c.last_seen_at) as times,
-  ${TAG_IDS_COLUMN}`;
+  concat(c.id, E'\\x1f', c.first_name, E'\\x1f', c.last_name, E'\\x1f', c.email, E'\\x1f', c.phone, E'\\x1f',
+         c.language, E'\\x1f', c.timezone, E'\\x1f', c.external_id, E'\\x1f',
+         replace(replace(concat(c.created_at, '${delimiter}', c.updated_at, '${delimiter}', c.last_seen_at),
+                         ' ', 'T'), '+00', 'Z'), E'\\x1f',
+         array_to_string(c.tag_ids, ' ')) as line`;
 
 interface CsvRow extends Keyed {
-  text: string;
-  times: string;
-  tag_ids: string;
+  line: string;
 }
 
 const TEXT_FIELDS = ["first_name", "last_name", "email", "phone", "language", "timezone", "external_id"] as const;
 const PHONE_FIELD = 3;
 
 /**
- * The joined text cells that the CSV holds exactly as stored: seven fields, none starting
+ * The id and text cells that the CSV holds exactly as stored: eight fields, none starting
  * with a formula character (but an E.164 phone in the phone field), none holding the
  * delimiter, a quote or a control character. Such a row is written by swapping SEP for
  * the delimiter; any other goes cell by cell.
@@ -49,14 +54,8 @@ function plainText(delimiter: CsvDelimiter): RegExp {
   const field = `(?:[^\\u0000-\\u001f"${delimiter}=+\\-@][^\\u0000-\\u001f"${delimiter}]*)?`;
   const phone = `(?:\\+[1-9]\\d{6,14}|${field})`;
   const fields = TEXT_FIELDS.map((_, i) => (i === PHONE_FIELD ? phone : field));
-  return new RegExp(`^${fields.join(SEP)}$`);
+  return new RegExp(`^[0-9a-f-]{36}${SEP}${fields.join(SEP)}$`);
 }
-
-/**
- * "2026-11-25 13:09:17.123456+00" → "2026-11-25T13:09:17.123456Z", as the API writes times.
- * The session's time zone is UTC, and a time's text holds no other space or "+00".
- */
-const isoTimes = (times: string) => times.replaceAll(" ", "T").replaceAll("+00", "Z");
 
 /**
  * The contacts of a filter as CSV text, one chunk per batch (the BOM and header first),
@@ -90,9 +89,9 @@ export async function* contactCsv(
     return text;
   };
 
-  /** The text cells of a row that is not plain, cell by cell. */
-  async function textCells(row: CsvRow): Promise<string | undefined> {
-    let values: (string | null)[] = row.text.split(SEP);
+  /** The text cells of a row that is not plain (`head`: id and text fields), cell by cell. */
+  async function textCells(row: CsvRow, head: string): Promise<string | undefined> {
+    let values: (string | null)[] = head.split(SEP).slice(1);
     if (values.length !== TEXT_FIELDS.length) {
       // A field holds SEP itself (only SQL written by hand can put it there): read it again.
       const [stored] = await db.query<Record<string, string | null>>(
@@ -102,28 +101,44 @@ export async function* contactCsv(
       if (!stored) return undefined;
       values = TEXT_FIELDS.map((field) => stored[field] ?? null);
     }
-    return values.map((value, i) => cell(value, i === PHONE_FIELD ? "phone" : "text")).join(delimiter);
+    const cells = values.map((value, i) => cell(value, i === PHONE_FIELD ? "phone" : "text"));
+    return `${row.id}${delimiter}${cells.join(delimiter)}`;
   }
 
   yield `${BOM}${EXPORT_COLUMNS.map((c) => quote(c.header)).join(delimiter)}\r\n`;
-  const pages = keysetBatches<CsvRow>(db, workspaceId, filter, sort, progress, batchSize, csvSelect(delimiter));
+  const pages = keysetBatches<CsvRow>(
+    db,
+    workspaceId,
+    filter,
+    sort,
+    progress,
+    batchSize,
+    csvSelect(delimiter),
+    CSV_AHEAD,
+  );
   for await (const rows of pages) {
-    if (rows.some((row) => row.tag_ids !== "" && !tagCells.has(row.tag_ids) && !tags.knows(row.tag_ids))) {
-      await tags.load();
-      tagCells = new Map();
-    }
     const parts: string[] = [];
+    let reloaded = false;
     for (const row of rows) {
-      const text = plain.test(row.text) ? row.text.replaceAll(SEP, delimiter) : await textCells(row);
+      const { line } = row;
+      const tagsAt = line.lastIndexOf(SEP);
+      const timesAt = line.lastIndexOf(SEP, tagsAt - 1);
+      const head = line.slice(0, timesAt);
+      const text = plain.test(head) ? head.replaceAll(SEP, delimiter) : await textCells(row, head);
       // A contact deleted between the batch and that second read is left out.
       if (text === undefined) continue;
-      const times = isoTimes(row.times);
+      const tagIds = line.slice(tagsAt + 1);
+      if (!reloaded && tagIds !== "" && !tagCells.has(tagIds) && !tags.knows(tagIds)) {
+        // A tag made since the export began: read the catalogue again, once per batch.
+        await tags.load();
+        tagCells = new Map();
+        reloaded = true;
+      }
+      const times = line.slice(timesAt + 1, tagsAt);
       parts.push(
-        row.id,
-        delimiter,
         text,
         delimiter,
-        tagCell(row.tag_ids),
+        tagCell(tagIds),
         delimiter,
         times.includes("infinity") ? timeCells(times, delimiter) : times,
         "\r\n",

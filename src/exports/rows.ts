@@ -70,9 +70,16 @@ export class TagNames {
  * The rows of a filter in keyset batches, in the list's sort order, each row with the
  * columns of `select`. Each batch is a query of its own (no transaction, no cursor, no
  * OFFSET), so no connection is held between batches and a download that stops midway
- * leaves nothing open. The next batch is read while the current one is written; it is
- * asked for only when the consumer pulls, so a slow client slows the reads down instead
- * of filling memory.
+ * leaves nothing open. Further batches are read while the current one is written; they
+ * are asked for only when the consumer pulls, so a slow client slows the reads down
+ * instead of filling memory.
+ *
+ * With `ahead` above 1 (and no search), that many batches are read at once, on as many
+ * connections: a cheap query of the keys alone finds where each batch ends (its last
+ * row's place), and each batch is then read as the range between two such places. A
+ * batch's round trip (the query, the transfer of its rows) is most of what a CSV export
+ * waits for; side by side they overlap, and the range keeps the batches adjoining even
+ * when contacts change meanwhile.
  */
 export async function* keysetBatches<Row extends Keyed>(
   db: Queryable,
@@ -82,33 +89,80 @@ export async function* keysetBatches<Row extends Keyed>(
   progress: { rows: number },
   batchSize: number,
   select: string,
+  ahead = 1,
 ): AsyncGenerator<Row[]> {
   const narrow = await isNarrowSearch(db, workspaceId, filter, sort);
-  const read = (after?: Position): Promise<Row[]> => {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, select, narrow);
-    const rows = db.query<Row>(sql, params);
+  const inFlight = filter.q ? 1 : Math.max(1, ahead);
+  const settle = <T>(promise: Promise<T>) => {
     // Read ahead while the consumer may be gone: its failure is seen when awaited, not lost.
-    rows.catch(ignore);
-    return rows;
+    promise.catch(ignore);
+    return promise;
   };
-  let next: Promise<Row[]> | undefined = read();
+  // A range is read with a limit too: without one the planner, which cannot estimate a
+  // range of (key, id) pairs, sorted the whole workspace for every batch. Twice a batch is
+  // more than a range can hold unless contacts were added to it meanwhile; then the rest
+  // of the range is read next.
+  const cap = batchSize * 2;
+  /** Rows after `after`: up to `until` (at most `cap`) when it is known, else a batch of them. */
+  const read = (after?: Position, until?: Position): Promise<Row[]> => {
+    const limit = until ? cap : batchSize;
+    const { sql, params } = pageQuery(workspaceId, filter, sort, limit, after, select, narrow, until);
+    return settle(db.query<Row>(sql, params));
+  };
+  /** Where the batch after `after` ends, when it is a full one. */
+  const end = (after?: Position): Promise<Position | undefined> => {
+    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, "c.id", narrow);
+    params.push(batchSize - 1);
+    const found = db.query<Keyed>(`select id, sort_key from (${sql}) as page offset $${params.length}`, params);
+    return settle(found.then(([row]) => (row ? { sort, key: String(row.sort_key), id: row.id } : undefined)));
+  };
+
+  const queue: { rows: Promise<Row[]>; until?: Position }[] = [];
+  /** Where the next batch to ask for starts; undefined before the first. */
+  let from: Position | undefined;
+  /** Where that batch ends, being looked up; null once the reads have reached the end. */
+  let nextEnd: Promise<Position | undefined> | null = inFlight > 1 ? end() : null;
+  let done = false;
   try {
-    while (next) {
-      const rows: Row[] = await next;
-      const last = rows.at(-1);
+    if (!nextEnd) queue.push({ rows: read() });
+    while (!done || queue.length) {
+      while (nextEnd && queue.length < inFlight) {
+        const until = await nextEnd;
+        if (until) {
+          queue.push({ rows: read(from, until), until });
+          from = until;
+          nextEnd = end(until);
+        } else {
+          // Fewer than a batch remain: one last read, continued below if rows were added.
+          queue.push({ rows: read(from) });
+          nextEnd = null;
+        }
+      }
+      const head = queue.shift();
+      if (!head) break;
+      const rows = await head.rows;
       // PGlite answers without real I/O, and a socket that takes every write never pushes
       // back: without a turn of the event loop here, a whole export would run before a
       // disconnect or another request is even noticed.
       await nextTurn();
-      next = last && rows.length === batchSize ? read({ sort, key: String(last.sort_key), id: last.id }) : undefined;
-      if (!rows.length) break;
+      const last = rows.at(-1);
+      const after = last && { sort, key: String(last.sort_key), id: last.id };
+      if (head.until) {
+        // A range that held more than `cap` rows: the rest of it comes next.
+        if (after && rows.length === cap) queue.unshift({ rows: read(after, head.until), until: head.until });
+      } else if (after && rows.length === batchSize) {
+        from = after;
+        if (inFlight > 1) nextEnd = end(from);
+        else queue.push({ rows: read(from) });
+      } else done = true;
+      if (!rows.length) continue;
       progress.rows += rows.length;
       yield rows;
     }
   } finally {
-    // A batch read ahead for a consumer that left: let it finish, so its connection is
-    // back in the pool before the export is reported as over.
-    await next?.catch(ignore);
+    // Batches read ahead for a consumer that left: let them finish, so their connections
+    // are back in the pool before the export is reported as over.
+    await Promise.all([...queue.map((q) => q.rows.catch(ignore)), nextEnd?.catch(ignore)]);
   }
 }
 
