@@ -19,9 +19,15 @@ import { xlsxStream } from "./xlsx.ts";
 interface Source {
   filter: ContactFilter | undefined;
   args(): [Queryable, string, ContactFilter, string, { rows: number }];
-  /** PGlite's CSV takes the general writer (see `csv`). */
-  tagsInline: boolean;
+  /** PGlite, in this process: its CSV takes the general writer (see `csv`), and it reads one batch at a time. */
+  inProcess: boolean;
 }
+
+/**
+ * Batches read at once from a PostgreSQL server (see keysetBatches): the xlsx waited for
+ * each batch's round trip too (14–18 s against 20–21 s for 1,000,000 contacts).
+ */
+const XLSX_AHEAD = 2;
 
 /**
  * CSV from a PostgreSQL server comes as pre-joined strings (contactCsv.ts). PGlite runs
@@ -30,7 +36,7 @@ interface Source {
  */
 function csv(source: Source, delimiter: CsvDelimiter) {
   if (!source.filter) return csvChunks(EXPORT_COLUMNS, noRows(), delimiter);
-  if (source.tagsInline) {
+  if (source.inProcess) {
     return csvChunks(EXPORT_COLUMNS, contactBatches(...source.args(), EXPORT_BATCH_SIZE), delimiter);
   }
   return contactCsv(...source.args(), delimiter);
@@ -44,7 +50,9 @@ const FORMATS = {
     write: (source: Source) =>
       xlsxStream(
         EXPORT_COLUMNS,
-        source.filter ? contactBatches(...source.args(), EXPORT_BATCH_SIZE, "serials") : noRows(),
+        source.filter
+          ? contactBatches(...source.args(), EXPORT_BATCH_SIZE, "serials", source.inProcess ? 1 : XLSX_AHEAD)
+          : noRows(),
       ),
   },
   "csv-semicolon": {
@@ -158,7 +166,7 @@ export const exportRoutes =
         const source: Source = {
           filter,
           args: () => [db, workspace.id, filter as ContactFilter, sort, progress],
-          tagsInline: db.kind === "pglite",
+          inProcess: db.kind === "pglite",
         };
         const body = new PassThrough();
         pipeline(format.write(source), body, (error) => {

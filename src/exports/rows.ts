@@ -181,11 +181,12 @@ export async function* contactBatches(
   progress: { rows: number },
   batchSize: number,
   times: "iso" | "serials" = "iso",
+  ahead = 1,
 ): AsyncGenerator<ExportRow[]> {
   const tags = new TagNames(db, workspaceId);
   await tags.load();
   const select = `${times === "iso" ? EXPORT_SELECT : EXPORT_SELECT_SERIALS}, ${TAG_IDS_COLUMN}`;
-  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select)) {
+  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select, ahead)) {
     await tags.cover(rows.map((row) => row.tag_ids || null));
     for (const row of rows) {
       const names = row.tag_ids ? tags.names(row.tag_ids) : [];
