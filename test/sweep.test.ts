@@ -223,6 +223,9 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
           );
         }
         for (const secret of secrets) {
+          // An upload's answer may already hold the file's preview, which shows the cells
+          // the caller sent (their contact's id among them); anything else of theirs is a leak.
+          if (op.key === "POST /imports" && secret === theirIds.contact) continue;
           if (response.text.includes(secret)) mismatches.push(`${op.key} as ${caller} leaked "${secret}"`);
         }
       }
