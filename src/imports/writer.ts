@@ -223,12 +223,13 @@ function columnArrays(targets: Target[]) {
 
 /** The ids of a target's tags, sorted as the contacts' tag_ids are ("id id"). */
 function tagIdList(target: Target, tagIds: Map<string, string>): string {
-  const ids: string[] = [];
+  // "Sales" and "sales" in one contact's tags are one tag.
+  const ids = new Set<string>();
   for (const tag of target.tags) {
     const id = tagIds.get(tag.toLowerCase());
-    if (id) ids.push(id);
+    if (id) ids.add(id);
   }
-  return ids.sort().join(" ");
+  return [...ids].sort().join(" ");
 }
 
 /**
