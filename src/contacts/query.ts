@@ -109,14 +109,14 @@ export async function isNarrowSearch(db: Queryable, workspaceId: string, filter:
 
 /**
  * One keyset page: contacts after `after` (and up to `until`, when given) in `sort` order,
- * plus their sort keys; `limit` null reads the whole range. A narrow search
- * (isNarrowSearch) materialises its matches before sorting them.
+ * plus their sort keys. A narrow search (isNarrowSearch) materialises its matches before
+ * sorting them.
  */
 export function pageQuery(
   workspaceId: string,
   filter: ContactFilter,
   sort: string,
-  limit: number | null,
+  limit: number,
   after?: Position,
   columns = CONTACT_COLUMNS,
   narrow = false,

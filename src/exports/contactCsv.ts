@@ -2,19 +2,13 @@ import type { ContactFilter } from "../contacts/query.ts";
 import type { Queryable } from "../db/db.ts";
 import { EXPORT_COLUMNS } from "./columns.ts";
 import { BOM, type CsvDelimiter, neutralise, quoter } from "./csv.ts";
-import { type Keyed, keysetBatches, TagNames } from "./rows.ts";
+import { type Keyed, keysetBatches, SERVER_AHEAD, TagNames } from "./rows.ts";
 
 /**
  * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
  * the server's memory by 180 MB against 140 MB.
  */
 export const CSV_BATCH_SIZE = 2_500;
-
-/**
- * Batches read at once (see keysetBatches): a batch's round trip, not node's work on it,
- * is what bounded a CSV export read one batch at a time.
- */
-export const CSV_AHEAD = 2;
 
 /** Separates the fields of `line` below: a control character, which no contact field holds. */
 const SEP = "\u001f";
@@ -114,7 +108,7 @@ export async function* contactCsv(
     progress,
     batchSize,
     csvSelect(delimiter),
-    CSV_AHEAD,
+    SERVER_AHEAD,
   );
   for await (const rows of pages) {
     const parts: string[] = [];

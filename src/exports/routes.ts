@@ -12,7 +12,7 @@ import * as S from "../http/schemas.ts";
 import { EXPORT_COLUMNS, type ExportRow } from "./columns.ts";
 import { contactCsv } from "./contactCsv.ts";
 import { type CsvDelimiter, csvChunks } from "./csv.ts";
-import { contactBatches, EXPORT_BATCH_SIZE } from "./rows.ts";
+import { contactBatches, EXPORT_BATCH_SIZE, SERVER_AHEAD } from "./rows.ts";
 import { xlsxStream } from "./xlsx.ts";
 
 /** What an export reads: the contacts of a filter (none when the filter can match nothing). */
@@ -22,12 +22,6 @@ interface Source {
   /** PGlite, in this process: its CSV takes the general writer (see `csv`), and it reads one batch at a time. */
   inProcess: boolean;
 }
-
-/**
- * Batches read at once from a PostgreSQL server (see keysetBatches): the xlsx waited for
- * each batch's round trip too (14–18 s against 20–21 s for 1,000,000 contacts).
- */
-const XLSX_AHEAD = 2;
 
 /**
  * CSV from a PostgreSQL server comes as pre-joined strings (contactCsv.ts). PGlite runs
@@ -51,7 +45,7 @@ const FORMATS = {
       xlsxStream(
         EXPORT_COLUMNS,
         source.filter
-          ? contactBatches(...source.args(), EXPORT_BATCH_SIZE, "serials", source.inProcess ? 1 : XLSX_AHEAD)
+          ? contactBatches(...source.args(), EXPORT_BATCH_SIZE, "serials", source.inProcess ? 1 : SERVER_AHEAD)
           : noRows(),
       ),
   },
