@@ -76,6 +76,28 @@ describe.skipIf(!browserAvailable())("first run in Chromium", () => {
       await page.getByRole("banner").getByText(ADMIN.workspace).waitFor();
       await page.context().close();
     });
+
+    it("gives admins the Studio's Settings with its tabs, the open one in the address", async () => {
+      const page = await newPage();
+      await page.goto(`${server.origin}/login`);
+      await page.getByRole("textbox", { name: "Email" }).fill(ADMIN.email);
+      await page.getByRole("textbox", { name: "Password" }).fill(ADMIN.password);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await at(page, "/studio/contacts");
+      await page.getByRole("link", { name: "Settings" }).click();
+      await at(page, "/studio/settings");
+      await page.getByRole("heading", { name: "Settings" }).waitFor();
+      for (const name of ["Channels", "Fields", "Webhooks", "Audit log"])
+        await page.getByRole("tab", { name }).waitFor();
+      await page.getByRole("tab", { name: "Channels", selected: true }).waitFor();
+      await page.getByRole("tab", { name: "Webhooks" }).click();
+      await page.waitForURL((url) => url.pathname === "/studio/settings" && url.searchParams.get("tab") === "webhooks");
+      await page.reload();
+      await page.getByRole("tab", { name: "Webhooks", selected: true }).waitFor();
+      await page.goBack();
+      await page.getByRole("tab", { name: "Channels", selected: true }).waitFor();
+      await page.context().close();
+    });
   });
 
   describe("with ALLOW_SIGNUP on", () => {

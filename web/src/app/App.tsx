@@ -9,8 +9,9 @@ import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
+import { DEFAULT_SETTINGS_TAB, isSettingsTab, SettingsPage } from "../features/settings/components/SettingsPage.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
-import { navigate, useLocation } from "../lib/router.ts";
+import { navigate, updateSearch, useLocation } from "../lib/router.ts";
 import { AppShell } from "./AppShell.tsx";
 import { paths } from "./paths.ts";
 import { redirectFor } from "./redirect.ts";
@@ -38,7 +39,7 @@ export function App() {
 }
 
 function Routes() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const me = useMe();
   const client = useQueryClient();
 
@@ -73,7 +74,13 @@ function Routes() {
   }
   return (
     <AppShell me={user}>
-      {pathname === paths.studio ? (
+      {pathname === paths.settings ? (
+        <SettingsPage
+          tab={isSettingsTab(search.get("tab")) ? (search.get("tab") as never) : DEFAULT_SETTINGS_TAB}
+          onTabChange={(tab) => updateSearch({ tab: tab === DEFAULT_SETTINGS_TAB ? null : tab })}
+          panels={{}}
+        />
+      ) : pathname === paths.studio ? (
         <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
       ) : (
         <ContactsPage key="inbox" area="inbox" me={user} />

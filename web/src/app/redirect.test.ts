@@ -50,5 +50,7 @@ describe("redirectFor", () => {
     expect(redirectFor("/inbox/contacts", as("admin"))).toBeNull();
     expect(redirectFor("/studio/contacts", as("admin"))).toBeNull();
     expect(redirectFor("/studio/contacts", as("operator"))).toBe("/inbox/contacts");
+    expect(redirectFor("/studio/settings", as("admin"))).toBeNull();
+    expect(redirectFor("/studio/settings", as("operator"))).toBe("/inbox/contacts");
   });
 });

@@ -20,6 +20,6 @@ export function redirectFor(pathname: string, me: Me | null | undefined, setup?:
     return pathname === paths.login ? null : paths.login;
   }
   if (pathname === paths.inbox) return null;
-  if (pathname === paths.studio) return me.role === "admin" ? null : paths.inbox;
+  if (pathname === paths.studio || pathname === paths.settings) return me.role === "admin" ? null : paths.inbox;
   return homeOf(me);
 }
