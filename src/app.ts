@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyServerOptions } from "fastify";
+import { addRoleCheck, type RouteRoleEntry, requireDeclaredRole } from "./auth/roles.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticate } from "./auth/scope.ts";
 import type { Config } from "./config.ts";
@@ -66,6 +67,13 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Fail closed: an /api/v1 route that declares no role stops the app from being built.
+  const routeRoles: RouteRoleEntry[] = [];
+  app.decorate("routeRoles", routeRoles);
+  app.addHook("onRoute", (route) => {
+    const entry = requireDeclaredRole(route);
+    if (entry) routeRoles.push(entry);
+  });
   app.setValidatorCompiler(validatorCompiler());
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -158,6 +166,8 @@ export async function buildApp({ db, config, logger }: AppOptions) {
             },
           ),
       });
+      // After the rate limit's own onRoute hook: its preHandler runs first, as it always has.
+      api.addHook("onRoute", addRoleCheck);
       await api.register(authRoutes(db, config));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));

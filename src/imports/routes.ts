@@ -3,7 +3,6 @@ import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
-import { requireRole } from "../auth/scope.ts";
 import type { Config } from "../config.ts";
 import { tagNames } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
@@ -64,6 +63,7 @@ export const importRoutes =
     app.post(
       "/imports",
       {
+        config: { role: "admin" },
         // The multipart body streams to the handler unparsed: the schemas document it, the
         // handler checks it (and the one query parameter) itself.
         validatorCompiler: () => () => true,
@@ -78,7 +78,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const sheet: unknown = request.query.sheet;
         if (sheet !== undefined && (typeof sheet !== "string" || sheet.length < 1 || sheet.length > 31)) {
           throw new Problem(400, "Malformed query parameter: sheet must be a sheet name of 1 to 31 characters.", {
@@ -135,6 +134,7 @@ export const importRoutes =
     app.get(
       "/imports/template",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["imports"],
           summary: "An empty file with the export's headers, to fill in and import",
@@ -170,6 +170,7 @@ export const importRoutes =
     app.get(
       "/imports/:id",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "An import: what was found in the file, a preview, progress and result",
@@ -178,7 +179,6 @@ export const importRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         return importFromRow(await findImport(db, request, request.params.id));
       },
     );
@@ -186,6 +186,7 @@ export const importRoutes =
     app.post(
       "/imports/:id/start",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "Start a ready import with a mapping, a rule for duplicates and tags for every contact",
@@ -197,7 +198,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const row = await findImport(db, request, request.params.id);
         if (row.status !== "ready") {
@@ -230,6 +230,7 @@ export const importRoutes =
     app.get(
       "/imports/:id/errors",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "The rejected rows as CSV, as they were in the file, with an Error column: fix and import again",
@@ -244,7 +245,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const row = await findImport(db, request, request.params.id);
         const base = row.file_name.replace(/\.[^.]*$/, "").replace(/["\\\r\n]/g, "") || "import";
         return reply
