@@ -21,6 +21,7 @@ import { exportRoutes } from "./exports/routes.ts";
 import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
 import { Problem as ProblemSchema } from "./http/schemas.ts";
 import { importRoutes } from "./imports/routes.ts";
+import { jobsPlugin } from "./jobs/plugin.ts";
 import { barePage } from "./seed/bare-page.ts";
 import { tagRoutes } from "./tags/routes.ts";
 
@@ -140,13 +141,15 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     return { status: "ok" };
   });
 
-  if (process.env.BENCH_ROUTES === "1") {
+  if (config.benchRoutes) {
     // The benchmarks' baseline: a fixed list page of 50 contacts, no database, no auth.
     const page = barePage(50);
     app.get("/bench/bare", { schema: { hide: true } }, async (_request, reply) =>
       reply.type("application/json; charset=utf-8").send(page),
     );
   }
+
+  await app.register(jobsPlugin, { db, config });
 
   await app.register(
     async (api) => {

@@ -11,9 +11,9 @@ import { csvChunks } from "../exports/csv.ts";
 import { xlsxStream } from "../exports/xlsx.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
+import { enqueueJob, type Job } from "../jobs/runner.ts";
 import { errorsCsv } from "./errors-csv.ts";
 import { formatBytes, saveUpload, TooLarge } from "./file.ts";
-import { enqueueJob, JobRunner } from "./jobs.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
 import { analyseImport, runImport } from "./run.ts";
 import { Import, StartBody, TemplateQuery, UploadBody, UploadQuery } from "./schema.ts";
@@ -29,32 +29,28 @@ async function findImport(db: Db, request: FastifyRequest, id: string) {
   return row;
 }
 
+const giveUp = (db: Db, job: Job, error: string) =>
+  failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`);
+
 /** /imports: upload a CSV or .xlsx, map its columns, run it in the background. */
 export const importRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addSchema(Import);
-    const settings = importSettings(process.env, config, db.kind);
-    const runner = new JobRunner(
-      db,
-      {
-        "import.analyze": (job, lease) => analyseImport(db, job, settings, lease),
-        "import.run": (job, lease) => runImport(db, job, settings, lease),
-      },
-      {
-        leaseSeconds: settings.leaseSeconds,
-        onError: (error, job) => app.log.error({ err: error, job: job?.id }, "an import job failed"),
-        onGiveUp: (job, error) =>
-          failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`),
-      },
-    );
+    const settings = importSettings(config, db.kind);
+    const jobs = app.jobs;
+    jobs.handle("import.analyze", {
+      run: (job, lease) => analyseImport(db, job, settings, lease),
+      onGiveUp: (job, error) => giveUp(db, job, error),
+    });
+    jobs.handle("import.run", {
+      run: (job, lease) => runImport(db, job, settings, lease),
+      onGiveUp: (job, error) => giveUp(db, job, error),
+    });
     app.addHook("onReady", async () => {
       // An upload cut off by a crash never got its id to anyone: remove what it stored.
       await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
-      await db.query("delete from jobs where status in ('done', 'failed') and created_at < now() - interval '7 days'");
-      await runner.start();
     });
-    app.addHook("onClose", async () => runner.stop());
 
     await app.register(multipart, {
       limits: { fileSize: config.importMaxBytes + 1, files: 1, fields: 10, parts: 20 },
@@ -125,7 +121,7 @@ export const importRoutes =
           );
           await enqueueJob(tx, workspaceId, "import.analyze", id);
         });
-        runner.wake();
+        jobs.wake();
         const row = await findImport(db, request, id);
         return reply.code(202).header("location", `/api/v1/imports/${id}`).send(importFromRow(row));
       },
@@ -222,7 +218,7 @@ export const importRoutes =
           return Boolean(updated);
         });
         if (!started) throw new Problem(409, "The import was started meanwhile.");
-        runner.wake();
+        jobs.wake();
         return reply.code(202).send(importFromRow(await findImport(db, request, row.id)));
       },
     );
