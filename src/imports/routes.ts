@@ -30,7 +30,7 @@ async function findImport(db: Db, request: FastifyRequest, id: string) {
   return row;
 }
 
-/** /imports: upload a CSV or .xlsx, map its columns, run it in the background. */
+/** /imports: upload a CSV, .xlsx or vCard file, map its columns, run it in the background. */
 export const importRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -69,7 +69,7 @@ export const importRoutes =
         validatorCompiler: () => () => true,
         schema: {
           tags: ["imports"],
-          summary: "Upload a CSV or .xlsx file of contacts (multipart, one part named `file`)",
+          summary: "Upload a CSV, .xlsx or vCard (.vcf) file of contacts (multipart, one part named `file`)",
           description: `The file is stored and read in the background: poll GET /imports/{id} until it is \`ready\`. At most ${formatBytes(config.importMaxBytes)}.`,
           consumes: ["multipart/form-data"],
           querystring: UploadQuery,
