@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { detectDelimiter, detectEncoding, UnreadableFile } from "./detect.ts";
 import { columnFields, guessMapping } from "./mapping.ts";
 import { splitName, splitTags } from "./rows.ts";
-import { unescapeXml } from "./xlsx.ts";
 
 describe("detecting a CSV's delimiter", () => {
   it.each([
@@ -109,9 +108,5 @@ describe("cells", () => {
     expect(splitName("Public;;;;")).toEqual({ lastName: "Public" });
     expect(splitName("+31 6 12345678")).toBeUndefined();
     expect(splitName("someone@example.com")).toBeUndefined();
-  });
-
-  it("unescapes XML entities and Excel's _xHHHH_ escapes", () => {
-    expect(unescapeXml("Ann &amp; Bob &lt;3 &#233;&#x20AC; line_x000D_")).toBe("Ann & Bob <3 é€ line\r");
   });
 });

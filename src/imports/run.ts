@@ -1,6 +1,7 @@
 import { recordEvent } from "../audit/store.ts";
 import type { Db } from "../db/db.ts";
-import { csvRows, type SheetRow } from "./csv.ts";
+import { csvRows, type SheetRow } from "../spreadsheet/csv-reader.ts";
+import { openWorkbook } from "../spreadsheet/xlsx-reader.ts";
 import {
   type Delimiter,
   detectDelimiter,
@@ -28,7 +29,6 @@ import {
 } from "./store.ts";
 import { looksLikeVcard, scanVcard, vcardRows } from "./vcard.ts";
 import { writeBatch } from "./writer.ts";
-import { openWorkbook } from "./xlsx.ts";
 
 export const PREVIEW_ROWS = 20;
 
