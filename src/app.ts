@@ -12,6 +12,7 @@ import addFormats from "ajv-formats";
 import Fastify, { type FastifyServerOptions } from "fastify";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticate } from "./auth/scope.ts";
+import { channelRoutes } from "./channels/routes.ts";
 import type { Config } from "./config.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { Contact } from "./contacts/schema.ts";
@@ -161,6 +162,7 @@ export async function buildApp({ db, config, logger }: AppOptions) {
       });
       await api.register(authRoutes(db, config));
       await api.register(identityRoutes(db));
+      await api.register(channelRoutes(db, config));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));
