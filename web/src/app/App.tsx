@@ -5,8 +5,10 @@ import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { contactCountQuery } from "../features/contacts/api/get-contact-count.ts";
 import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
+import type { Contact } from "../features/contacts/api/types.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
+import { ContactConversations } from "../features/conversations/components/ContactConversations.tsx";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
 import { navigate, useLocation } from "../lib/router.ts";
@@ -64,12 +66,21 @@ function Routes() {
   }
   if (target) return null;
   if (!user) return pathname === paths.setup ? <SetupPage /> : <LoginPage />;
+  // The contact panel gets its conversations from here, so the two features stay apart.
+  const settingsHref = user.role === "admin" ? paths.channelSettings : undefined;
+  const contactSections = (contact: Contact) => <ContactConversations contact={contact} settingsHref={settingsHref} />;
   return (
     <AppShell me={user}>
       {pathname === paths.studio ? (
-        <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
+        <ContactsPage
+          key="studio"
+          area="studio"
+          me={user}
+          actions={<ImportDialog />}
+          contactSections={contactSections}
+        />
       ) : (
-        <ContactsPage key="inbox" area="inbox" me={user} />
+        <ContactsPage key="inbox" area="inbox" me={user} contactSections={contactSections} />
       )}
     </AppShell>
   );

@@ -4,4 +4,7 @@ export const paths = {
   login: "/login",
   inbox: "/inbox/contacts",
   studio: "/studio/contacts",
+  settings: "/studio/settings",
+  /** Settings → Channels, where an admin sets up e-mail, WhatsApp and SMS. */
+  channelSettings: "/studio/settings#channels",
 } as const;
