@@ -10,6 +10,7 @@ import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
 import { ContactConversations } from "../features/conversations/components/ContactConversations.tsx";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
+import { SettingsPage } from "../features/settings/components/SettingsPage.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
 import { navigate, useLocation } from "../lib/router.ts";
 import { AppShell } from "./AppShell.tsx";
@@ -71,7 +72,9 @@ function Routes() {
   const contactSections = (contact: Contact) => <ContactConversations contact={contact} settingsHref={settingsHref} />;
   return (
     <AppShell me={user}>
-      {pathname === paths.studio ? (
+      {pathname === paths.settings ? (
+        <SettingsPage />
+      ) : pathname === paths.studio ? (
         <ContactsPage
           key="studio"
           area="studio"

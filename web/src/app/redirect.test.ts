@@ -33,4 +33,9 @@ describe("redirectFor", () => {
     expect(redirectFor("/studio/contacts", as("admin"))).toBeNull();
     expect(redirectFor("/studio/contacts", as("operator"))).toBe("/inbox/contacts");
   });
+
+  it("opens the Studio's settings to admins only", () => {
+    expect(redirectFor("/studio/settings", as("admin"))).toBeNull();
+    expect(redirectFor("/studio/settings", as("operator"))).toBe("/inbox/contacts");
+  });
 });

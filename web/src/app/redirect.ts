@@ -12,6 +12,6 @@ export function redirectFor(pathname: string, me: Me | null | undefined): string
   if (me === undefined) return null;
   if (!me) return pathname === paths.setup || pathname === paths.login ? null : paths.login;
   if (pathname === paths.inbox) return null;
-  if (pathname === paths.studio) return me.role === "admin" ? null : paths.inbox;
+  if (pathname === paths.studio || pathname === paths.settings) return me.role === "admin" ? null : paths.inbox;
   return homeOf(me);
 }
