@@ -271,7 +271,12 @@ function ChannelChoice({
           <Radio key={reachKey(reach)} value={reachKey(reach)} className="radio" isDisabled={!reach.configured}>
             <span>
               <strong>{CHANNEL_LABELS[reach.channel]}</strong> <span className="muted">{reach.address}</span>
-              {!reach.configured && <span className="badge">not configured</span>}
+              {!reach.configured && (
+                <>
+                  {" "}
+                  <span className="badge">not configured</span>
+                </>
+              )}
             </span>
           </Radio>
         ))}
