@@ -178,7 +178,7 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
   }
 
   it("configures e-mail in Settings → Channels against the test's SMTP server and sends a test", async () => {
-    await page.goto(`${server.origin}/studio/settings#channels`);
+    await page.goto(`${server.origin}/studio/settings?tab=channels`);
     await page.getByRole("tab", { name: "Channels", selected: true }).waitFor();
     await emailSettings().getByText("not configured").waitFor();
     await emailSettings().getByRole("textbox", { name: "SMTP URL" }).fill(`smtp://127.0.0.1:${smtp.port}`);

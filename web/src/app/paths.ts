@@ -5,6 +5,4 @@ export const paths = {
   inbox: "/inbox/contacts",
   studio: "/studio/contacts",
   settings: "/studio/settings",
-  /** Settings → Channels, where an admin sets up e-mail, WhatsApp and SMS. */
-  channelSettings: "/studio/settings#channels",
 } as const;

@@ -1,61 +1,54 @@
-import { useEffect, useState } from "react";
+import type { ReactNode } from "react";
 import { Tab, TabList, TabPanel, Tabs } from "react-aria-components";
-import { ChannelsSettings } from "./ChannelsSettings.tsx";
 
-const SECTIONS = [
-  { id: "channels", title: "Channels" },
-  { id: "fields", title: "Fields" },
-  { id: "webhooks", title: "Webhooks" },
-  { id: "audit-log", title: "Audit log" },
+/** The Studio's settings, one tab each; the address names the open one (`?tab=`). */
+export const SETTINGS_TABS = [
+  { id: "channels", label: "Channels" },
+  { id: "fields", label: "Fields" },
+  { id: "webhooks", label: "Webhooks" },
+  { id: "audit", label: "Audit log" },
 ] as const;
-type Section = (typeof SECTIONS)[number]["id"];
 
-const sectionOf = (hash: string): Section => SECTIONS.find((section) => `#${section.id}` === hash)?.id ?? "channels";
+export type SettingsTab = (typeof SETTINGS_TABS)[number]["id"];
+
+export const DEFAULT_SETTINGS_TAB: SettingsTab = "channels";
+
+export const isSettingsTab = (value: unknown): value is SettingsTab => SETTINGS_TABS.some((t) => t.id === value);
 
 /**
- * Studio → Settings: Channels, Fields, Webhooks and Audit log as tabs. The open tab is the
- * address's fragment (`/studio/settings#channels`), so a link can point at one.
+ * Studio → Settings (admins). The page only frames the tabs: each tab's content comes from
+ * its own feature, put together by the app (features do not import each other).
  */
-export function SettingsPage() {
-  const [section, setSection] = useState<Section>(() => sectionOf(window.location.hash));
-  useEffect(() => {
-    const follow = () => setSection(sectionOf(window.location.hash));
-    window.addEventListener("hashchange", follow);
-    return () => window.removeEventListener("hashchange", follow);
-  }, []);
+export function SettingsPage({
+  tab,
+  onTabChange,
+  panels,
+}: {
+  tab: SettingsTab;
+  onTabChange: (tab: SettingsTab) => void;
+  panels: Partial<Record<SettingsTab, ReactNode>>;
+}) {
   return (
     <div className="settings-page">
       <h1>Settings</h1>
       <Tabs
-        selectedKey={section}
+        selectedKey={tab}
         onSelectionChange={(key) => {
-          setSection(key as Section);
-          window.history.replaceState(null, "", `#${String(key)}`);
+          if (isSettingsTab(key)) onTabChange(key);
         }}
       >
-        <TabList aria-label="Settings" className="tab-list">
-          {SECTIONS.map((item) => (
-            <Tab key={item.id} id={item.id} className="tab">
-              {item.title}
+        <TabList aria-label="Settings" className="settings-tabs">
+          {SETTINGS_TABS.map((t) => (
+            <Tab key={t.id} id={t.id} className="settings-tab">
+              {t.label}
             </Tab>
           ))}
         </TabList>
-        <TabPanel id="channels" className="tab-panel">
-          <h2>Channels</h2>
-          <ChannelsSettings />
-        </TabPanel>
-        <TabPanel id="fields" className="tab-panel">
-          <h2>Fields</h2>
-          <p className="muted">The custom fields of contacts are set up here.</p>
-        </TabPanel>
-        <TabPanel id="webhooks" className="tab-panel">
-          <h2>Webhooks</h2>
-          <p className="muted">Webhooks that tell other systems about changes to contacts are set up here.</p>
-        </TabPanel>
-        <TabPanel id="audit-log" className="tab-panel">
-          <h2>Audit log</h2>
-          <p className="muted">Who changed what, and when.</p>
-        </TabPanel>
+        {SETTINGS_TABS.map((t) => (
+          <TabPanel key={t.id} id={t.id} className="settings-panel">
+            {panels[t.id] ?? <p className="muted">Nothing to set here yet.</p>}
+          </TabPanel>
+        ))}
       </Tabs>
     </div>
   );
