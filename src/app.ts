@@ -19,6 +19,7 @@ import type { Db } from "./db/db.ts";
 import { exportRoutes } from "./exports/routes.ts";
 import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
 import { Problem as ProblemSchema } from "./http/schemas.ts";
+import { identityRoutes } from "./identities/routes.ts";
 import { importRoutes } from "./imports/routes.ts";
 import { barePage } from "./seed/bare-page.ts";
 import { tagRoutes } from "./tags/routes.ts";
@@ -159,6 +160,7 @@ export async function buildApp({ db, config, logger }: AppOptions) {
           ),
       });
       await api.register(authRoutes(db, config));
+      await api.register(identityRoutes(db));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));

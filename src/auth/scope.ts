@@ -30,6 +30,8 @@ declare module "fastify" {
   interface FastifyContextConfig {
     /** Routes anyone may call: setup, sign-in, health. */
     public?: boolean;
+    /** Who may call the route: anyone, an operator (or admin), or an admin only. */
+    role?: "public" | "operator" | "admin";
   }
 }
 
