@@ -200,7 +200,7 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
     expect(test.to).toEqual(["ann@acme.test"]);
     await emailSettings()
       .getByRole("status")
-      .getByText(/Test sent/)
+      .getByText(/accepted a test e-mail/)
       .waitFor();
   });
 

@@ -41,6 +41,8 @@ export interface Template {
   category: string;
   status: string;
   components: TemplateComponent[];
+  /** The names `template.parameters` takes for this template, as the server reads it. */
+  parameters?: string[];
 }
 
 export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "failed";

@@ -37,7 +37,7 @@ describe("template variables", () => {
       ["header", "url"],
       ["1", "text"],
       ["2", "text"],
-      ["button.1", "text"],
+      ["button.1.1", "text"],
     ]);
   });
 
@@ -49,6 +49,14 @@ describe("template variables", () => {
       ]),
     );
     expect(variables.map((v) => v.key)).toEqual(["header.1", "1"]);
+  });
+
+  it("gives a field to every parameter the server names, even one it does not derive", () => {
+    const variables = templateVariables({
+      ...template([{ type: "BODY", text: "Hi {{1}}" }]),
+      parameters: ["1", "location"],
+    });
+    expect(variables.map((v) => v.key)).toEqual(["1", "location"]);
   });
 
   it("fills {{1}} with the first name and leaves the rest to the operator", () => {

@@ -5,7 +5,8 @@ import type { Template } from "../api/types.ts";
  * name in `template.parameters` of `POST /contacts/:id/conversations`: the body's
  * variables by their own names (`1`, `2`, or a named variable), the header's text variable
  * as `header.1`, header media as `header` (the file's URL), a URL button's variable as
- * `button.<index>`.
+ * `button.<index>.<variable>` (`button.1.1`). The server lists the same names in each
+ * template's `parameters`; a name only it knows still gets a field.
  */
 export interface TemplateVariable {
   key: string;
@@ -51,15 +52,21 @@ export function templateVariables(template: Template): TemplateVariable[] {
       }
     } else if (component.type === "BUTTONS") {
       (component.buttons ?? []).forEach((button, index) => {
-        if (button.type === "URL" && variablesIn(button.url).length > 0) {
+        if (button.type.toUpperCase() !== "URL") return;
+        for (const name of variablesIn(button.url)) {
           variables.push({
-            key: `button.${index}`,
-            label: `Link of button “${button.text ?? index + 1}”`,
+            key: `button.${index}.${name}`,
+            label: `Link of button “${button.text ?? index + 1}” {{${name}}}`,
             kind: "text",
             context: button.url,
           });
         }
       });
+    }
+  }
+  for (const name of template.parameters ?? []) {
+    if (!variables.some((variable) => variable.key === name)) {
+      variables.push({ key: name, label: `Parameter ${name}`, kind: "text" });
     }
   }
   return variables;

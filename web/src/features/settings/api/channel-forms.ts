@@ -21,6 +21,7 @@ export interface ChannelForm {
   /** What `Send test` sends to: an e-mail address or a phone number. */
   testLabel: string;
   testPlaceholder: string;
+  testHint?: string;
 }
 
 /** The channels' settings, in the names and order of API.md. */
@@ -61,6 +62,7 @@ export const CHANNEL_FORMS: ChannelForm[] = [
     ],
     testLabel: "Test WhatsApp number",
     testPlaceholder: "+31612345678",
+    testHint: "Empty: checks the settings with Meta only. With a number: sends Meta's hello_world template to it.",
   },
   {
     channel: "sms",

@@ -34,15 +34,15 @@ export const useSaveChannel = () =>
 export const useRemoveChannel = () =>
   useChannelMutation((channel: ChannelName) => request<void>(`/channels/${channel}`, { method: "DELETE" }));
 
-/** What the provider said to a test: `ok` false carries its error text. */
+/** What the provider said to a test it accepted; a refusal is a 422 with the provider's text. */
 export interface TestResult {
   ok: boolean;
-  error?: { code?: string | number | null; message: string } | null;
-  [key: string]: unknown;
+  detail: string;
+  providerId: string | null;
 }
 
 export const useTestChannel = () =>
   useMutation({
     mutationFn: ({ channel, to }: { channel: ChannelName; to: string }) =>
-      request<TestResult>(`/channels/${channel}/test`, { method: "POST", body: { to } }),
+      request<TestResult>(`/channels/${channel}/test`, { method: "POST", body: to ? { to } : {} }),
   });

@@ -154,7 +154,7 @@ function SendTest({ form }: { form: ChannelForm }) {
             text:
               failure instanceof ApiError
                 ? failure.problem.errors?.length
-                  ? failure.problem.errors.map((e) => `${e.field} ${e.message}`).join("; ")
+                  ? failure.problem.errors.map((e) => e.message).join("; ")
                   : failure.message
                 : "The server could not be reached.",
           }),
@@ -165,7 +165,8 @@ function SendTest({ form }: { form: ChannelForm }) {
   return (
     <form className="send-test" onSubmit={submit} noValidate>
       <TextInput label={form.testLabel} value={to} onChange={setTo} autoComplete="off" />
-      <Button type="submit" className="button" isPending={test.isPending} isDisabled={!to.trim()}>
+      {form.testHint && <p className="hint">{form.testHint}</p>}
+      <Button type="submit" className="button" isPending={test.isPending}>
         Send test
       </Button>
       {result && (
@@ -178,10 +179,6 @@ function SendTest({ form }: { form: ChannelForm }) {
 }
 
 function testOutcome(answer: TestResult | undefined, to: string): { ok: boolean; text: string } {
-  if (answer && answer.ok === false) {
-    const error = answer.error;
-    const code = error?.code ? ` (${error.code})` : "";
-    return { ok: false, text: `The provider refused: ${error?.message ?? "no reason given"}${code}` };
-  }
-  return { ok: true, text: `Test sent to ${to}. The provider accepted it.` };
+  if (answer?.ok === false) return { ok: false, text: answer.detail };
+  return { ok: true, text: answer?.detail || `Test sent${to ? ` to ${to}` : ""}.` };
 }
