@@ -131,15 +131,12 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
     });
     expect(contact.status).toBe(201);
     contactId = contact.body.id;
-    const whatsapp = await workspace.admin.put("/channels/whatsapp", {
-      apiBaseUrl: meta.baseUrl,
-      phoneNumberId: "112233",
-      businessAccountId: "998877",
-      accessToken: "EAAG-test-token",
-      appSecret: "app-secret-for-tests",
-      verifyToken: "verify-me",
+    const other = await workspace.admin.post("/contacts", {
+      firstName: "Max",
+      lastName: "Mustermann",
+      email: "max@example.de",
     });
-    expect(whatsapp.status, whatsapp.text).toBeLessThan(300);
+    expect(other.status).toBe(201);
 
     browser = await launchChromium();
     context = await browser.newContext({
@@ -177,7 +174,60 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
       .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.html).join(", ")})`);
   }
 
+  it("lists a contact's identities, marks its channels in the list, filters by channel and removes one", async () => {
+    // A bot met Zoë on WhatsApp.
+    const identified = await workspace.operator.post("/contacts/identify", {
+      channel: "whatsapp",
+      address: "+31612345678",
+      profile: { phone: "+31612345678" },
+    });
+    expect(identified.status, identified.text).toBe(200);
+    expect(identified.body.contact.id).toBe(contactId);
+
+    await page.goto(`${server.origin}/studio/contacts`);
+    const zoe = page.getByRole("row").filter({ hasText: "Zoë de Vries" });
+    await zoe.getByText("WhatsApp").waitFor({ state: "attached" });
+    await page.getByRole("combobox", { name: "Filter by channel" }).selectOption("whatsapp");
+    await page.waitForURL((url) => url.searchParams.get("channel") === "whatsapp");
+    await page.getByText("1 match").waitFor();
+    expect(await page.getByRole("row").filter({ hasText: "Max Mustermann" }).count()).toBe(0);
+
+    await zoe.getByRole("button", { name: "Zoë de Vries" }).click();
+    await panel().getByRole("heading", { name: "Zoë de Vries" }).waitFor();
+    const identities = panel().getByRole("region", { name: "Identities" });
+    await identities.getByText("+31612345678").waitFor();
+    // Seen just now: "Last seen" is no longer "Never".
+    await panel()
+      .getByText(/now|second/)
+      .first()
+      .waitFor();
+    expect(await seriousViolations()).toEqual([]);
+
+    // A second identity to remove, so WhatsApp stays for the tests after this one.
+    const webchat = await workspace.operator.post("/contacts/identify", {
+      channel: "webchat",
+      address: "visitor-42",
+      profile: { email: "zoe@example.nl" },
+    });
+    expect(webchat.status, webchat.text).toBe(200);
+    await page.reload();
+    await identities.getByText("visitor-42").waitFor();
+    await identities.getByRole("button", { name: "Remove webchat visitor-42" }).click();
+    await identities.getByText("visitor-42").waitFor({ state: "detached" });
+    const after = await workspace.admin.get(`/contacts/${contactId}`);
+    expect(after.body.identities.map((i: { channel: string }) => i.channel)).toEqual(["whatsapp"]);
+  });
+
   it("configures e-mail in Settings → Channels against the test's SMTP server and sends a test", async () => {
+    const configured = await workspace.admin.put("/channels/whatsapp", {
+      apiBaseUrl: meta.baseUrl,
+      phoneNumberId: "112233",
+      businessAccountId: "998877",
+      accessToken: "EAAG-test-token",
+      appSecret: "app-secret-for-tests",
+      verifyToken: "verify-me",
+    });
+    expect(configured.status, configured.text).toBeLessThan(300);
     await page.goto(`${server.origin}/studio/settings?tab=channels`);
     await page.getByRole("tab", { name: "Channels", selected: true }).waitFor();
     await emailSettings().getByText("not configured").waitFor();
