@@ -2,9 +2,9 @@ import { recordEvent } from "../audit/store.ts";
 import type { Db } from "../db/db.ts";
 import { csvRows, type SheetRow } from "../spreadsheet/csv-reader.ts";
 import { openWorkbook } from "../spreadsheet/xlsx-reader.ts";
+import type { Job, Lease } from "../jobs/runner.ts";
 import { type Delimiter, detectDelimiter, detectEncoding, type Encoding, isZip, UnreadableFile } from "./detect.ts";
 import { storedFile } from "./file.ts";
-import type { Job, Lease } from "./jobs.ts";
 import { columnFields, guessMapping, type Mapping } from "./mapping.ts";
 import { type CheckedRow, checkRow, creationError } from "./rows.ts";
 import {
