@@ -1,5 +1,6 @@
 import { recordEvent } from "../audit/store.ts";
 import type { Db } from "../db/db.ts";
+import { maintainSoon } from "../db/maintenance.ts";
 import { csvRows, type SheetRow } from "./csv.ts";
 import { type Delimiter, detectDelimiter, detectEncoding, type Encoding, isZip, UnreadableFile } from "./detect.ts";
 import { storedFile } from "./file.ts";
@@ -216,6 +217,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
     await failImport(db, imp.workspace_id, imp.id, error.message);
     return;
   }
+  maintainSoon(db); // the embedded database analyses and vacuums what the import changed
   await finishImport(db, imp, lease);
 }
 
