@@ -7,8 +7,8 @@ import type { Db, Queryable } from "../db/db.ts";
 import { sqlState } from "../db/db.ts";
 import { forbidden, invalid, notFound, Problem, tooManyRequests, unauthorized } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
-import { createWorkspace, publicWorkspace, updateWorkspace } from "../workspaces/store.ts";
-import { assertSameOrigin, type Role, requireRole, SESSION_COOKIE, SESSION_PREFIX, TOKEN_PREFIX } from "./scope.ts";
+import { anyWorkspaceExists, createWorkspace, publicWorkspace, updateWorkspace } from "../workspaces/store.ts";
+import { assertSameOrigin, type Role, SESSION_COOKIE, SESSION_PREFIX, TOKEN_PREFIX } from "./scope.ts";
 import { DUMMY_HASH, hashPassword, newSecret, readSecret, verifyPassword } from "./secrets.ts";
 
 const SESSION_DAYS = 30;
@@ -99,10 +99,31 @@ const emailConflict = () =>
 export const authRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
+    app.get(
+      "/setup",
+      {
+        config: { role: "public" },
+        schema: {
+          tags: ["auth"],
+          summary: "Whether first-run setup is open",
+          description:
+            "`open`: whether `POST /setup` would be accepted now (no workspace yet, or ALLOW_SIGNUP on). " +
+            "`firstRun`: no workspace exists yet, so nobody can sign in.",
+          response: {
+            200: Type.Object({ open: Type.Boolean(), firstRun: Type.Boolean() }, { additionalProperties: false }),
+          },
+        },
+      },
+      async () => {
+        const firstRun = !(await anyWorkspaceExists(db));
+        return { open: firstRun || config.allowSignup, firstRun };
+      },
+    );
+
     app.post(
       "/setup",
       {
-        config: { public: true },
+        config: { role: "public" },
         schema: {
           tags: ["auth"],
           summary: "Create a workspace and its first admin",
@@ -160,7 +181,7 @@ export const authRoutes =
     app.post(
       "/auth/login",
       {
-        config: { public: true },
+        config: { role: "public" },
         schema: {
           tags: ["auth"],
           summary: "Sign in with e-mail and password; sets the session cookie",
@@ -241,6 +262,7 @@ export const authRoutes =
     app.post(
       "/auth/logout",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["auth"],
           summary: "End this session",
@@ -264,6 +286,7 @@ export const authRoutes =
     app.get(
       "/me",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["auth"],
           summary: "Who is signed in (or which token is used), in which workspace",
@@ -289,6 +312,7 @@ export const authRoutes =
     app.get(
       "/workspace",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["workspace"],
           summary: "This workspace's settings",
@@ -301,6 +325,7 @@ export const authRoutes =
     app.patch(
       "/workspace",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["workspace"],
           summary: "Change the name, default phone country or languages (admin)",
@@ -316,7 +341,6 @@ export const authRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         const settings = workspaceSettings(request.body);
         const workspace = await updateWorkspace(db, request.auth.workspace.id, {
           name: request.body.name?.trim(),
@@ -329,6 +353,7 @@ export const authRoutes =
     app.post(
       "/tokens",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "Create an API token (admin); the token is shown only in this answer",
@@ -340,7 +365,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const { secret, hash } = newSecret(TOKEN_PREFIX, workspaceId);
         const [row] = await db.query<{ id: string }>(
@@ -356,6 +380,7 @@ export const authRoutes =
     app.get(
       "/tokens",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "The workspace's API tokens (admin)",
@@ -363,7 +388,6 @@ export const authRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         const rows = await db.query<{ id: string; name: string; role: Role; created_at: string }>(
           "select id, name, role, created_at from api_tokens where workspace_id = $1 order by created_at, id",
           [request.auth.workspace.id],
@@ -375,6 +399,7 @@ export const authRoutes =
     app.delete(
       "/tokens/:id",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "Revoke an API token at once (admin)",
@@ -383,7 +408,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const rows = await db.query("delete from api_tokens where workspace_id = $1 and id = $2 returning id", [
           request.auth.workspace.id,
           request.params.id,
@@ -396,6 +420,7 @@ export const authRoutes =
     app.post(
       "/users",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["users"],
           summary: "Add an operator or admin to this workspace (admin)",
@@ -407,7 +432,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const email = checkedEmail(request.body.email);
         if (await emailTaken(db, workspaceId, email)) throw emailConflict();
@@ -430,6 +454,7 @@ export const authRoutes =
     app.get(
       "/users",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["users"],
           summary: "The workspace's users",

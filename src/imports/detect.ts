@@ -3,10 +3,17 @@
  * and for text its encoding and delimiter. Pure functions over a sample.
  */
 
+import { UnreadableFile } from "../spreadsheet/unreadable.ts";
+
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
 export type Delimiter = ";" | "," | "\t";
 
-export class UnreadableFile extends Error {}
+export { UnreadableFile };
+
+/** A file named like a vCard export (`contacts.vcf`); its content still has to be one. */
+export function isVcardName(fileName: string): boolean {
+  return /\.(vcf|vcard)$/i.test(fileName.trim());
+}
 
 export function isZip(sample: Buffer): boolean {
   return sample.length >= 4 && sample.readUInt32LE(0) === 0x04034b50;
