@@ -7,7 +7,7 @@ import type { Db, Queryable } from "../db/db.ts";
 import { sqlState } from "../db/db.ts";
 import { forbidden, invalid, notFound, Problem, tooManyRequests, unauthorized } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
-import { createWorkspace, publicWorkspace, updateWorkspace } from "../workspaces/store.ts";
+import { anyWorkspaceExists, createWorkspace, publicWorkspace, updateWorkspace } from "../workspaces/store.ts";
 import { assertSameOrigin, type Role, SESSION_COOKIE, SESSION_PREFIX, TOKEN_PREFIX } from "./scope.ts";
 import { DUMMY_HASH, hashPassword, newSecret, readSecret, verifyPassword } from "./secrets.ts";
 
@@ -99,6 +99,27 @@ const emailConflict = () =>
 export const authRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
+    app.get(
+      "/setup",
+      {
+        config: { role: "public" },
+        schema: {
+          tags: ["auth"],
+          summary: "Whether first-run setup is open",
+          description:
+            "`open`: whether `POST /setup` would be accepted now (no workspace yet, or ALLOW_SIGNUP on). " +
+            "`firstRun`: no workspace exists yet, so nobody can sign in.",
+          response: {
+            200: Type.Object({ open: Type.Boolean(), firstRun: Type.Boolean() }, { additionalProperties: false }),
+          },
+        },
+      },
+      async () => {
+        const firstRun = !(await anyWorkspaceExists(db));
+        return { open: firstRun || config.allowSignup, firstRun };
+      },
+    );
+
     app.post(
       "/setup",
       {

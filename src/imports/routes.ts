@@ -4,14 +4,14 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
 import type { Config } from "../config.ts";
+import { contactColumns, sheetColumns } from "../contacts/columns.ts";
 import { tagNames } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
-import { EXPORT_COLUMNS } from "../exports/columns.ts";
-import { csvChunks } from "../exports/csv.ts";
-import { xlsxStream } from "../exports/xlsx.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { enqueueJob, type Job } from "../jobs/runner.ts";
+import { csvChunks } from "../spreadsheet/csv-writer.ts";
+import { xlsxStream } from "../spreadsheet/xlsx-writer.ts";
 import { errorsCsv } from "./errors-csv.ts";
 import { formatBytes, saveUpload, TooLarge } from "./file.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
@@ -153,13 +153,13 @@ export const importRoutes =
           return reply
             .type(XLSX_TYPE)
             .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.xlsx"`)
-            .send(xlsxStream(EXPORT_COLUMNS, empty) as never);
+            .send(xlsxStream(sheetColumns(contactColumns()), empty) as never);
         }
         const delimiter = request.query.format === "csv-semicolon" ? ";" : ",";
         return reply
           .type("text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.csv"`)
-          .send(Readable.from(csvChunks(EXPORT_COLUMNS, empty, delimiter)) as never);
+          .send(Readable.from(csvChunks(sheetColumns(contactColumns()), empty, delimiter)) as never);
       },
     );
 

@@ -98,3 +98,9 @@ export async function updateWorkspace(
   );
   return workspaceFromRow(row as WorkspaceRow);
 }
+
+/** Whether any workspace exists: none means a new server, which only first-run setup can open. */
+export async function anyWorkspaceExists(db: Queryable): Promise<boolean> {
+  const [row] = await db.query<{ exists: boolean }>("select exists (select 1 from workspaces) as exists");
+  return row?.exists ?? false;
+}

@@ -82,10 +82,9 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
 
   const fileText = async (download: Download) => readFileSync((await download.path()) as string, "utf8");
 
-  it("sends a first visitor to sign-in, and from there to first-run setup", async () => {
+  it("sends the first visitor of a new server to setup", async () => {
     await page.goto(server.origin);
-    await waitForUrl((url) => url.pathname === "/login");
-    await page.getByRole("link", { name: "Set up a workspace" }).click();
+    await waitForUrl((url) => url.pathname === "/setup");
     await page.getByRole("textbox", { name: "Workspace name" }).fill(ADMIN.workspace);
     await page.getByRole("textbox", { name: "Your name" }).fill(ADMIN.name);
     await page.getByRole("textbox", { name: "Email" }).fill(ADMIN.email);

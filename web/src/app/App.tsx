@@ -1,6 +1,7 @@
-import { QueryClient, QueryClientProvider, useQueryClient } from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { meQuery, useMe } from "../features/auth/api/me.ts";
+import { type SetupStatus, setupStatusQuery } from "../features/auth/api/setup-status.ts";
 import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { contactCountQuery } from "../features/contacts/api/get-contact-count.ts";
@@ -8,8 +9,9 @@ import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
+import { DEFAULT_SETTINGS_TAB, isSettingsTab, SettingsPage } from "../features/settings/components/SettingsPage.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
-import { navigate, useLocation } from "../lib/router.ts";
+import { navigate, updateSearch, useLocation } from "../lib/router.ts";
 import { AppShell } from "./AppShell.tsx";
 import { paths } from "./paths.ts";
 import { redirectFor } from "./redirect.ts";
@@ -37,7 +39,7 @@ export function App() {
 }
 
 function Routes() {
-  const { pathname } = useLocation();
+  const { pathname, search } = useLocation();
   const me = useMe();
   const client = useQueryClient();
 
@@ -49,24 +51,36 @@ function Routes() {
   }, [client]);
 
   const user = me.data;
-  const target = redirectFor(pathname, user);
+  // Only a signed-out visitor needs to know whether this is a new server.
+  const setup = useQuery({ ...setupStatusQuery, enabled: user === null });
+  const target = redirectFor(pathname, user, setup.data);
   useEffect(() => {
     if (target) navigate(target, { replace: true });
   }, [target]);
 
-  if (me.isPending) return <p className="page-loading">Loading…</p>;
-  if (me.isError) {
+  if (me.isPending || (user === null && setup.isPending)) return <p className="page-loading">Loading…</p>;
+  const failed = me.error ?? (user === null ? setup.error : null);
+  if (failed) {
     return (
       <main className="auth-page">
-        <p role="alert">The server could not be reached: {me.error.message}</p>
+        <p role="alert">The server could not be reached: {failed.message}</p>
       </main>
     );
   }
   if (target) return null;
-  if (!user) return pathname === paths.setup ? <SetupPage /> : <LoginPage />;
+  if (!user) {
+    const status = setup.data as SetupStatus;
+    return pathname === paths.setup ? <SetupPage status={status} /> : <LoginPage status={status} />;
+  }
   return (
     <AppShell me={user}>
-      {pathname === paths.studio ? (
+      {pathname === paths.settings ? (
+        <SettingsPage
+          tab={isSettingsTab(search.get("tab")) ? (search.get("tab") as never) : DEFAULT_SETTINGS_TAB}
+          onTabChange={(tab) => updateSearch({ tab: tab === DEFAULT_SETTINGS_TAB ? null : tab })}
+          panels={{}}
+        />
+      ) : pathname === paths.studio ? (
         <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
       ) : (
         <ContactsPage key="inbox" area="inbox" me={user} />

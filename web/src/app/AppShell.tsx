@@ -20,6 +20,7 @@ export function AppShell({ me, children }: { me: Me; children: ReactNode }) {
         <nav aria-label="Areas">
           <Link to={paths.inbox}>Inbox</Link>
           {me.role === "admin" && <Link to={paths.studio}>Studio</Link>}
+          {me.role === "admin" && <Link to={paths.settings}>Settings</Link>}
         </nav>
         <div className="who">
           <span className="who-name">{name}</span>

@@ -4,4 +4,5 @@ export const paths = {
   login: "/login",
   inbox: "/inbox/contacts",
   studio: "/studio/contacts",
+  settings: "/studio/settings",
 } as const;

@@ -5,10 +5,12 @@ import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { Link } from "../../../lib/router.ts";
 import { useLogin } from "../api/session.ts";
+import type { SetupStatus } from "../api/setup-status.ts";
 
 const LABELS = { email: "Email", password: "Password" };
 
-export function LoginPage() {
+/** Sign-in; links to setup while the server accepts a new workspace (ALLOW_SIGNUP). */
+export function LoginPage({ status }: { status: SetupStatus }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [errors, setErrors] = useState(NO_ERRORS);
@@ -45,9 +47,11 @@ export function LoginPage() {
         <Button type="submit" className="button primary" isPending={login.isPending}>
           Sign in
         </Button>
-        <p className="muted">
-          First time on this server? <Link to="/setup">Set up a workspace</Link>
-        </p>
+        {status.open && (
+          <p className="muted">
+            New here? <Link to="/setup">Set up a workspace</Link>
+          </p>
+        )}
       </form>
     </main>
   );

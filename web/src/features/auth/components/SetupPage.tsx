@@ -6,6 +6,7 @@ import { phoneCountries } from "../../../lib/countries.ts";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { Link } from "../../../lib/router.ts";
 import { useSetup } from "../api/session.ts";
+import type { SetupStatus } from "../api/setup-status.ts";
 
 const LABELS = { workspaceName: "Workspace name", name: "Your name", email: "Email", password: "Password" };
 /** The API's minimum, checked here too so the user learns it before sending. */
@@ -20,8 +21,11 @@ function browserCountry(): string {
   }
 }
 
-/** First run: creates the workspace and its first admin, then signs them in. */
-export function SetupPage() {
+/**
+ * First run (or a new workspace, with ALLOW_SIGNUP): creates the workspace and its first
+ * admin, then signs them in. Links to sign-in unless the server is new (nobody to sign in).
+ */
+export function SetupPage({ status }: { status: SetupStatus }) {
   const [form, setForm] = useState({ workspaceName: "", name: "", email: "", password: "" });
   const [country, setCountry] = useState(browserCountry);
   const [errors, setErrors] = useState(NO_ERRORS);
@@ -80,9 +84,11 @@ export function SetupPage() {
         <Button type="submit" className="button primary" isPending={setup.isPending}>
           Create workspace
         </Button>
-        <p className="muted">
-          Already set up? <Link to="/login">Sign in</Link>
-        </p>
+        {!status.firstRun && (
+          <p className="muted">
+            Already have an account? <Link to="/login">Sign in</Link>
+          </p>
+        )}
       </form>
     </main>
   );

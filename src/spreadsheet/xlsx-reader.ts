@@ -1,7 +1,6 @@
-import type { SheetRow } from "./csv.ts";
-import { UnreadableFile } from "./detect.ts";
-import type { StoredFile } from "./file.ts";
-import { readDirectory, readEntry, readSmallEntry, UnpackBudget, type ZipEntry } from "./zip.ts";
+import type { SheetRow } from "./csv-reader.ts";
+import { UnreadableFile } from "./unreadable.ts";
+import { type RandomAccessFile, readDirectory, readEntry, readSmallEntry, UnpackBudget, type ZipEntry } from "./zip.ts";
 
 /**
  * Reads the rows of one sheet of an .xlsx (Office Open XML) as text, streaming the sheet's
@@ -83,7 +82,7 @@ async function* decodeUtf8(pieces: AsyncIterable<Buffer>): AsyncGenerator<string
   if (rest) yield rest;
 }
 
-export async function openWorkbook(file: StoredFile, unpackLimit: number): Promise<Workbook> {
+export async function openWorkbook(file: RandomAccessFile, unpackLimit: number): Promise<Workbook> {
   const budget = new UnpackBudget(unpackLimit);
   const entries = await readDirectory(file);
   const workbookEntry = entries.get("xl/workbook.xml");

@@ -1,7 +1,15 @@
 import { Readable } from "node:stream";
 import { createInflateRaw } from "node:zlib";
-import { UnreadableFile } from "./detect.ts";
-import type { StoredFile } from "./file.ts";
+import { UnreadableFile } from "./unreadable.ts";
+
+/** A file read by offset (an upload kept in the database, say). */
+export interface RandomAccessFile {
+  size: number;
+  /** `length` bytes from `offset` (fewer at the end of the file). */
+  read(offset: number, length: number): Promise<Buffer>;
+  /** The whole file from `offset` on, a piece at a time. */
+  stream(offset?: number): AsyncGenerator<Buffer>;
+}
 
 /**
  * Reads a zip (an .xlsx is one) from a stored file: the central directory at its end names
@@ -23,7 +31,7 @@ const LOCAL = 0x04034b50;
 
 const broken = (why: string) => new UnreadableFile(`The file is not a readable Excel workbook (.xlsx): ${why}.`);
 
-export async function readDirectory(file: StoredFile): Promise<Map<string, ZipEntry>> {
+export async function readDirectory(file: RandomAccessFile): Promise<Map<string, ZipEntry>> {
   const tailLength = Math.min(file.size, 65_557);
   const tail = await file.read(file.size - tailLength, tailLength);
   let at = -1;
@@ -74,7 +82,11 @@ export class UnpackBudget {
 }
 
 /** The unpacked bytes of one entry, a piece at a time. */
-export async function* readEntry(file: StoredFile, entry: ZipEntry, budget: UnpackBudget): AsyncGenerator<Buffer> {
+export async function* readEntry(
+  file: RandomAccessFile,
+  entry: ZipEntry,
+  budget: UnpackBudget,
+): AsyncGenerator<Buffer> {
   const header = await file.read(entry.headerOffset, 30);
   if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw broken(`the entry ${entry.name} is damaged`);
   const start = entry.headerOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
@@ -115,7 +127,7 @@ export async function* readEntry(file: StoredFile, entry: ZipEntry, budget: Unpa
 }
 
 /** A small entry, whole (the workbook's list of sheets, say). */
-export async function readSmallEntry(file: StoredFile, entry: ZipEntry, budget: UnpackBudget): Promise<string> {
+export async function readSmallEntry(file: RandomAccessFile, entry: ZipEntry, budget: UnpackBudget): Promise<string> {
   const parts: Buffer[] = [];
   for await (const piece of readEntry(file, entry, budget)) parts.push(piece);
   return Buffer.concat(parts).toString("utf8");
