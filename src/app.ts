@@ -13,6 +13,7 @@ import Fastify, { type FastifyServerOptions } from "fastify";
 import { addRoleCheck, type RouteRoleEntry, requireDeclaredRole } from "./auth/roles.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticate } from "./auth/scope.ts";
+import { channelRoutes } from "./channels/routes.ts";
 import type { Config } from "./config.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { Contact } from "./contacts/schema.ts";
@@ -174,6 +175,7 @@ export async function buildApp({ db, config, logger }: AppOptions) {
       api.addHook("onRoute", addRoleCheck);
       await api.register(authRoutes(db, config));
       await api.register(identityRoutes(db));
+      await api.register(channelRoutes(db, config));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));
