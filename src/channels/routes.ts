@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "@sinclair/typebox";
 import { recordEvent } from "../audit/store.ts";
-import { requireRole } from "../auth/scope.ts";
 import type { Config } from "../config.ts";
 import * as rules from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
@@ -84,7 +83,6 @@ export const channelRoutes =
           },
         },
         async (request) => {
-          requireRole(request, "admin");
           const workspaceId = request.auth.workspace.id;
           const key = channelKey(config);
           const storedRow = await findChannel(db, workspaceId, channel);
@@ -140,7 +138,6 @@ export const channelRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const { channel } = request.params;
         await db.transaction(async (tx) => {
           if (!(await deleteChannel(tx, request.auth.workspace.id, channel))) throw notFound("configured channel");
@@ -191,7 +188,6 @@ export const channelRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         const { channel } = request.params;
         const workspace = request.auth.workspace;
         const loaded = await loadChannel(db, config, workspace.id, channel).catch((e) => {
