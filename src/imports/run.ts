@@ -1,5 +1,6 @@
 import { recordEvent } from "../audit/store.ts";
 import type { Db } from "../db/db.ts";
+import { maintainSoon } from "../db/maintenance.ts";
 import type { Job, Lease } from "../jobs/runner.ts";
 import { csvRows, type SheetRow } from "../spreadsheet/csv-reader.ts";
 import { openWorkbook } from "../spreadsheet/xlsx-reader.ts";
@@ -249,6 +250,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
     await failImport(db, imp.workspace_id, imp.id, error.message);
     return;
   }
+  maintainSoon(db); // the embedded database analyses and vacuums what the import changed
   await finishImport(db, imp, lease);
 }
 
