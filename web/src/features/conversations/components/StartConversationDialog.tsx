@@ -112,7 +112,8 @@ function StartConversationForm({
   const whatsapp = reach?.channel === "whatsapp";
   const windowQuery = useWhatsappWindow(contact.id, whatsapp ? reach.address : undefined);
   const windowOpen = whatsapp && Boolean(windowQuery.data);
-  const useTemplate = whatsapp && windowQuery.isSuccess && !windowQuery.data;
+  // A template is always allowed; when the history cannot be read, it is the safe offer.
+  const useTemplate = whatsapp && (windowQuery.isError || (windowQuery.isSuccess && !windowQuery.data));
   const templates = useTemplates(useTemplate);
   const approvedTemplates = useMemo(() => approved(templates.data ?? []), [templates.data]);
   const template = approvedTemplates.find((t) => templateKey(t) === chosenTemplate);
@@ -208,7 +209,7 @@ function StartConversationForm({
           {time.format(Date.parse(windowQuery.data))}.
         </p>
       )}
-      {reach && !useTemplate && !(whatsapp && !windowQuery.isSuccess) && (
+      {reach && !useTemplate && !(whatsapp && windowQuery.isPending) && (
         <TextArea
           label="Message"
           value={text}

@@ -84,23 +84,24 @@ function ChannelSettingsForm({
       <p className="muted">{form.intro}</p>
       <form onSubmit={submit} className="channel-form" noValidate>
         {form.fields.map((field) => (
-          <div key={field.name} className="setting-field">
-            <TextInput
-              label={field.label}
-              type={field.secret ? "password" : "text"}
-              autoComplete={field.secret ? "new-password" : "off"}
-              value={values[field.name] ?? ""}
-              onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
-              error={errors.fields[field.name]}
-              isRequired={!field.optional && !(field.secret && configured)}
-            />
-            {field.secret && (
-              <span className="hint">{configured ? "set: leave empty to keep it, or type a new one" : "not set"}</span>
-            )}
-            {!field.secret && (field.hint || field.placeholder) && (
-              <span className="hint">{field.hint ?? `e.g. ${field.placeholder}`}</span>
-            )}
-          </div>
+          <TextInput
+            key={field.name}
+            label={field.label}
+            type={field.secret ? "password" : "text"}
+            autoComplete={field.secret ? "new-password" : "off"}
+            value={values[field.name] ?? ""}
+            onChange={(value) => setValues((current) => ({ ...current, [field.name]: value }))}
+            error={errors.fields[field.name]}
+            isRequired={!field.optional && !(field.secret && configured)}
+            placeholder={field.secret && configured ? "set" : undefined}
+            description={
+              field.secret
+                ? configured
+                  ? "Set. Leave empty to keep it, or type a new one."
+                  : "Not set."
+                : (field.hint ?? (field.placeholder ? `e.g. ${field.placeholder}` : undefined))
+            }
+          />
         ))}
         <FormError message={errors.form} />
         {saved && (
@@ -164,8 +165,14 @@ function SendTest({ form }: { form: ChannelForm }) {
 
   return (
     <form className="send-test" onSubmit={submit} noValidate>
-      <TextInput label={form.testLabel} value={to} onChange={setTo} autoComplete="off" />
-      {form.testHint && <p className="hint">{form.testHint}</p>}
+      <TextInput
+        label={form.testLabel}
+        value={to}
+        onChange={setTo}
+        autoComplete="off"
+        placeholder={form.testPlaceholder}
+        description={form.testHint}
+      />
       <Button type="submit" className="button" isPending={test.isPending}>
         Send test
       </Button>
