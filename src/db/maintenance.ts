@@ -39,6 +39,8 @@ export interface MaintenanceOptions {
   intervalMs?: number;
   /** Where a failed background pass is reported (default: stderr). */
   onError?: (error: unknown) => void;
+  /** Told what each pass did (the tables it analysed or vacuumed; often none). */
+  onPass?: (done: TableMaintenance[]) => void;
 }
 
 interface State {
@@ -49,6 +51,7 @@ interface State {
   periodic?: NodeJS.Timeout;
   stopped: boolean;
   onError: (error: unknown) => void;
+  onPass?: (done: TableMaintenance[]) => void;
   /** Tables start-up found in need of a vacuum, left for the first background pass. */
   deferred: string[];
   /** Resolved each time the database has no pass running or asked for. */
@@ -214,7 +217,11 @@ function enqueue<T>(state: State, fn: () => Promise<T>): Promise<T> {
 export function maintainTables(db: Db): Promise<TableMaintenance[]> {
   if (db.kind !== "pglite") return Promise.resolve([]);
   const state = stateOf(db);
-  return enqueue(state, async () => (await pass(db, { sizes: false, vacuum: state.deferred.splice(0) })).done);
+  return enqueue(state, async () => {
+    const { done } = await pass(db, { sizes: false, vacuum: state.deferred.splice(0) });
+    state.onPass?.(done);
+    return done;
+  });
 }
 
 /**
@@ -246,6 +253,7 @@ export async function startMaintenance(db: Db, options: MaintenanceOptions = {})
   if (db.kind !== "pglite") return;
   const state = stateOf(db);
   if (options.onError) state.onError = options.onError;
+  state.onPass = options.onPass;
   const { deferred } = await enqueue(state, () => pass(db, { sizes: true, analyzeOnly: true }));
   state.deferred.push(...deferred);
   if (state.stopped) return;
