@@ -44,9 +44,8 @@ export interface MaintenanceOptions {
 }
 
 interface State {
-  /** The pass running now, and whether another was asked for meanwhile. */
+  /** The pass running now (the next one chains after it). */
   running?: Promise<unknown>;
-  again: boolean;
   soon?: NodeJS.Timeout;
   periodic?: NodeJS.Timeout;
   stopped: boolean;
@@ -64,7 +63,6 @@ function stateOf(db: Db): State {
   let state = states.get(db);
   if (!state) {
     state = {
-      again: false,
       stopped: false,
       deferred: [],
       idle: [],
@@ -195,7 +193,7 @@ async function pass(db: Db, options: PassOptions): Promise<{ done: TableMaintena
 }
 
 function settle(state: State) {
-  if (state.running || state.soon || state.again) return;
+  if (state.running || state.soon) return;
   for (const resolve of state.idle.splice(0)) resolve();
 }
 

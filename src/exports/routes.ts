@@ -1,7 +1,7 @@
 import { PassThrough, pipeline, Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import {
   type ContactCells,
   type ContactColumn,

@@ -330,5 +330,7 @@ export function decodeQuotedPrintable(value: string, charset?: string): string {
   } catch {
     decoder = new TextDecoder("utf-8");
   }
-  return decoder.decode(new Uint8Array(bytes));
+  // Streamed, then flushed: Node 20's one-shot decode reads windows-1252 as ISO-8859-1
+  // (0x80 "€" comes out as U+0080); its streaming decoder does not.
+  return decoder.decode(new Uint8Array(bytes), { stream: true }) + decoder.decode();
 }

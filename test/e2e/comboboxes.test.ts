@@ -139,6 +139,9 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     await dialog().getByText("“Dutchx” is not a language in the list").waitFor();
     expect(await describedError(language)).toContain("“Dutchx” is not a language in the list");
     await dialog().getByRole("button", { name: "Save" }).click();
+    // The refused Save takes the user to the field, so its error is read out.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("aria-invalid") === "true");
+    expect(await language.evaluate((input) => input === document.activeElement)).toBe(true);
     // Enter in the field itself (no blur) is refused the same way.
     await language.click();
     await page.keyboard.press("End");
