@@ -6,6 +6,7 @@ import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { contactCountQuery } from "../features/contacts/api/get-contact-count.ts";
 import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
+import { invalidateContacts } from "../features/contacts/api/keys.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
@@ -81,7 +82,12 @@ function Routes() {
           panels={{}}
         />
       ) : pathname === paths.studio ? (
-        <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
+        <ContactsPage
+          key="studio"
+          area="studio"
+          me={user}
+          actions={<ImportDialog onImported={() => invalidateContacts(queryClient)} />}
+        />
       ) : (
         <ContactsPage key="inbox" area="inbox" me={user} />
       )}

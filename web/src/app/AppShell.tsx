@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import { Button } from "react-aria-components";
-import type { Me } from "../features/auth/api/me.ts";
 import { useLogout } from "../features/auth/api/session.ts";
 import { Link, useLocation } from "../lib/router.ts";
+import type { Me } from "../types/index.ts";
 import { paths } from "./paths.ts";
 
 /** The header every signed-in page shares: where you are, who you are, and the way out. */

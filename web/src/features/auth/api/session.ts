@@ -1,20 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
 import { navigate } from "../../../lib/router.ts";
+import type { BodyOf } from "../../../types/index.ts";
 import { meQuery } from "./me.ts";
 
-export interface LoginInput {
-  email: string;
-  password: string;
-}
-
-export interface SetupInput {
-  workspaceName: string;
-  name: string;
-  email: string;
-  password: string;
-  defaultCountry?: string;
-}
+export type LoginInput = BodyOf<"/api/v1/auth/login", "post">;
+export type SetupInput = BodyOf<"/api/v1/setup", "post">;
 
 /** After signing in or setting up, the app reloads who is signed in and goes home. */
 function useSignedIn() {

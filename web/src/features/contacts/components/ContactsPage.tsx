@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "react-aria-components";
-import type { Me } from "../../auth/api/me.ts";
+import type { Me } from "../../../types/index.ts";
 import { useContactCount } from "../api/get-contact-count.ts";
 import { useContacts } from "../api/get-contacts.ts";
 import { useTags } from "../api/get-tags.ts";

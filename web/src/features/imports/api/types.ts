@@ -1,16 +1,10 @@
+import type { Schemas } from "../../../types/index.ts";
+
+/** An import as the API returns it (generated from the server's schema). */
+export type Import = Schemas["Import"];
+
 /** The contact fields a column can fill (API.md, "Import"). */
-export const IMPORT_FIELDS = [
-  "id",
-  "firstName",
-  "lastName",
-  "email",
-  "phone",
-  "language",
-  "timezone",
-  "externalId",
-  "tags",
-] as const;
-export type ImportField = (typeof IMPORT_FIELDS)[number];
+export type ImportField = NonNullable<Import["mapping"][string]>;
 
 export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   id: "ID",
@@ -24,23 +18,7 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   tags: "Tags",
 };
 
-export type Mapping = Record<string, ImportField | null>;
+/** In the order the mapping offers them. */
+export const IMPORT_FIELDS = Object.keys(IMPORT_FIELD_LABELS) as ImportField[];
 
-export interface Import {
-  id: string;
-  status: "analyzing" | "ready" | "running" | "finished" | "failed";
-  error: string | null;
-  fileName: string;
-  size: number;
-  format: "csv" | "xlsx" | null;
-  delimiter: string | null;
-  encoding: string | null;
-  sheet: string | null;
-  columns: string[];
-  mapping: Mapping;
-  preview: { row: number; values: string[]; errors: { field: string; message: string }[] }[];
-  onDuplicate: "update" | "skip" | null;
-  tags: string[];
-  progress: { done: number; total: number | null };
-  result: { created: number; updated: number; skipped: number; failed: number } | null;
-}
+export type Mapping = Record<string, ImportField | null>;
