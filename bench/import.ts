@@ -14,8 +14,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import type { ExportColumn } from "../src/exports/columns.ts";
-import { xlsxStream } from "../src/exports/xlsx.ts";
+import type { Column } from "../src/spreadsheet/columns.ts";
+import { xlsxStream } from "../src/spreadsheet/xlsx-writer.ts";
 import { type BenchResult, type BenchServer, ensureBenchDatabase, log, ROOT, startServer } from "./lib.ts";
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 1_000_000);
@@ -58,7 +58,7 @@ function person(i: number): Person {
   };
 }
 
-const COLUMNS: ExportColumn<Person>[] = [
+const COLUMNS: Column<Person>[] = [
   { header: "First name", kind: "text", width: 12, value: (p) => p.first },
   { header: "Last name", kind: "text", width: 12, value: (p) => p.last },
   { header: "Email", kind: "text", width: 24, value: (p) => p.email },

@@ -10,6 +10,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Ajv from "ajv";
 import addFormats from "ajv-formats";
 import Fastify, { type FastifyServerOptions } from "fastify";
+import { addRoleCheck, type RouteRoleEntry, requireDeclaredRole } from "./auth/roles.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticate } from "./auth/scope.ts";
 import type { Config } from "./config.ts";
@@ -20,6 +21,7 @@ import { exportRoutes } from "./exports/routes.ts";
 import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
 import { Problem as ProblemSchema } from "./http/schemas.ts";
 import { importRoutes } from "./imports/routes.ts";
+import { jobsPlugin } from "./jobs/plugin.ts";
 import { barePage } from "./seed/bare-page.ts";
 import { tagRoutes } from "./tags/routes.ts";
 
@@ -66,6 +68,13 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     frameworkErrors: (error, request, reply) => sendProblem(reply, toProblem(error, request)),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Fail closed: an /api/v1 route that declares no role stops the app from being built.
+  const routeRoles: RouteRoleEntry[] = [];
+  app.decorate("routeRoles", routeRoles);
+  app.addHook("onRoute", (route) => {
+    const entry = requireDeclaredRole(route);
+    if (entry) routeRoles.push(entry);
+  });
   app.setValidatorCompiler(validatorCompiler());
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
@@ -132,13 +141,15 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     return { status: "ok" };
   });
 
-  if (process.env.BENCH_ROUTES === "1") {
+  if (config.benchRoutes) {
     // The benchmarks' baseline: a fixed list page of 50 contacts, no database, no auth.
     const page = barePage(50);
     app.get("/bench/bare", { schema: { hide: true } }, async (_request, reply) =>
       reply.type("application/json; charset=utf-8").send(page),
     );
   }
+
+  await app.register(jobsPlugin, { db, config });
 
   await app.register(
     async (api) => {
@@ -158,6 +169,8 @@ export async function buildApp({ db, config, logger }: AppOptions) {
             },
           ),
       });
+      // After the rate limit's own onRoute hook: its preHandler runs first, as it always has.
+      api.addHook("onRoute", addRoleCheck);
       await api.register(authRoutes(db, config));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));

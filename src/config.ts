@@ -10,6 +10,12 @@ export interface Config {
   loginRateLimit: number;
   trustProxy: boolean;
   importMaxBytes: number;
+  /** Rows an import writes per transaction; undefined: 2,000 on a PostgreSQL server, 1,000 on PGlite. */
+  importBatchRows: number | undefined;
+  /** How long a background job's claim lasts without renewal (how soon another process takes over). */
+  jobLeaseSeconds: number;
+  /** The benchmarks' baseline route `/bench/bare` (no database, no auth). */
+  benchRoutes: boolean;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -38,5 +44,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginRateLimit: integer(env, "LOGIN_RATE_LIMIT", 10, 1),
     trustProxy: flag(env, "TRUST_PROXY"),
     importMaxBytes: integer(env, "IMPORT_MAX_BYTES", 200 * 1024 * 1024, 1),
+    importBatchRows: env.IMPORT_BATCH_ROWS ? integer(env, "IMPORT_BATCH_ROWS", 0, 1) : undefined,
+    // IMPORT_LEASE_SECONDS is its name from when imports were the only jobs.
+    jobLeaseSeconds: env.JOB_LEASE_SECONDS
+      ? integer(env, "JOB_LEASE_SECONDS", 30, 1)
+      : integer(env, "IMPORT_LEASE_SECONDS", 30, 1),
+    benchRoutes: env.BENCH_ROUTES === "1",
   };
 }

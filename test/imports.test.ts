@@ -27,9 +27,8 @@ async function zip(entries: Record<string, Buffer | string>): Promise<Buffer> {
 describe.each(databases())("imports on %s", (kind) => {
   let server: TestServer;
   beforeAll(async () => {
-    // Three rows a batch, so small files cross batch boundaries (this file runs in its own process).
-    process.env.IMPORT_BATCH_ROWS = "3";
-    server = await startServer(kind, { IMPORT_MAX_BYTES: String(LIMIT) });
+    // Three rows a batch, so small files cross batch boundaries.
+    server = await startServer(kind, { IMPORT_MAX_BYTES: String(LIMIT), IMPORT_BATCH_ROWS: "3" });
   });
   afterAll(() => server?.close());
 

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export interface ServerProcess {
   child: ChildProcess;
+  /** The server's own pid (the child's, unless it runs under a parent that never reaps it). */
+  pid: number;
   origin: string;
   url: string;
   output(): string;
@@ -9,12 +12,32 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
+export interface SpawnOptions {
+  /**
+   * Runs the server under a parent that never reaps it (`sh` that execs `sleep`), as a
+   * supervisor that is slow to reap would: once killed, the server stays a zombie with its
+   * pid until `child` (the parent) is killed. `exited` then resolves when the parent ends.
+   */
+  unreaped?: boolean;
+}
+
+const SERVER = [process.execPath, "--import", "tsx", "src/main.ts"];
+
 /** Starts the real server (`src/main.ts`) as a child process and waits until it serves. */
-export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+export function spawnServer(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  options: SpawnOptions = {},
+): Promise<ServerProcess> {
+  const child = options.unreaped
+    ? spawn("sh", ["-c", `${SERVER.map((a) => `'${a}'`).join(" ")} & echo "server pid $!"; exec sleep 3600`], {
+        env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : spawn(SERVER[0] as string, SERVER.slice(1), {
+        env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
@@ -28,7 +51,8 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Pr
       if (match?.[1]) {
         clearTimeout(timer);
         const origin = match[1];
-        resolve({ child, origin, url: `${origin}/api/v1`, output: () => output, exited });
+        const pid = options.unreaped ? Number(/server pid (\d+)/.exec(output)?.[1]) : (child.pid as number);
+        resolve({ child, pid, origin, url: `${origin}/api/v1`, output: () => output, exited });
       }
     };
     child.stdout?.on("data", onData);
@@ -38,4 +62,13 @@ export function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Pr
       reject(new Error(`server exited with ${code} before serving:\n${output}`));
     });
   });
+}
+
+/** The process's state letter from /proc (R, S, Z for a zombie…), or undefined once it is gone. */
+export function processState(pid: number): string | undefined {
+  try {
+    return /^\d+ \(.*\) (\S)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"))?.[1];
+  } catch {
+    return undefined;
+  }
 }

@@ -8,7 +8,7 @@ import { sqlState } from "../db/db.ts";
 import { forbidden, invalid, notFound, Problem, tooManyRequests, unauthorized } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { anyWorkspaceExists, createWorkspace, publicWorkspace, updateWorkspace } from "../workspaces/store.ts";
-import { assertSameOrigin, type Role, requireRole, SESSION_COOKIE, SESSION_PREFIX, TOKEN_PREFIX } from "./scope.ts";
+import { assertSameOrigin, type Role, SESSION_COOKIE, SESSION_PREFIX, TOKEN_PREFIX } from "./scope.ts";
 import { DUMMY_HASH, hashPassword, newSecret, readSecret, verifyPassword } from "./secrets.ts";
 
 const SESSION_DAYS = 30;
@@ -102,7 +102,7 @@ export const authRoutes =
     app.get(
       "/setup",
       {
-        config: { public: true, role: "public" },
+        config: { role: "public" },
         schema: {
           tags: ["auth"],
           summary: "Whether first-run setup is open",
@@ -123,7 +123,7 @@ export const authRoutes =
     app.post(
       "/setup",
       {
-        config: { public: true },
+        config: { role: "public" },
         schema: {
           tags: ["auth"],
           summary: "Create a workspace and its first admin",
@@ -181,7 +181,7 @@ export const authRoutes =
     app.post(
       "/auth/login",
       {
-        config: { public: true },
+        config: { role: "public" },
         schema: {
           tags: ["auth"],
           summary: "Sign in with e-mail and password; sets the session cookie",
@@ -262,6 +262,7 @@ export const authRoutes =
     app.post(
       "/auth/logout",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["auth"],
           summary: "End this session",
@@ -285,6 +286,7 @@ export const authRoutes =
     app.get(
       "/me",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["auth"],
           summary: "Who is signed in (or which token is used), in which workspace",
@@ -310,6 +312,7 @@ export const authRoutes =
     app.get(
       "/workspace",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["workspace"],
           summary: "This workspace's settings",
@@ -322,6 +325,7 @@ export const authRoutes =
     app.patch(
       "/workspace",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["workspace"],
           summary: "Change the name, default phone country or languages (admin)",
@@ -337,7 +341,6 @@ export const authRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         const settings = workspaceSettings(request.body);
         const workspace = await updateWorkspace(db, request.auth.workspace.id, {
           name: request.body.name?.trim(),
@@ -350,6 +353,7 @@ export const authRoutes =
     app.post(
       "/tokens",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "Create an API token (admin); the token is shown only in this answer",
@@ -361,7 +365,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const { secret, hash } = newSecret(TOKEN_PREFIX, workspaceId);
         const [row] = await db.query<{ id: string }>(
@@ -377,6 +380,7 @@ export const authRoutes =
     app.get(
       "/tokens",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "The workspace's API tokens (admin)",
@@ -384,7 +388,6 @@ export const authRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         const rows = await db.query<{ id: string; name: string; role: Role; created_at: string }>(
           "select id, name, role, created_at from api_tokens where workspace_id = $1 order by created_at, id",
           [request.auth.workspace.id],
@@ -396,6 +399,7 @@ export const authRoutes =
     app.delete(
       "/tokens/:id",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tokens"],
           summary: "Revoke an API token at once (admin)",
@@ -404,7 +408,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const rows = await db.query("delete from api_tokens where workspace_id = $1 and id = $2 returning id", [
           request.auth.workspace.id,
           request.params.id,
@@ -417,6 +420,7 @@ export const authRoutes =
     app.post(
       "/users",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["users"],
           summary: "Add an operator or admin to this workspace (admin)",
@@ -428,7 +432,6 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const email = checkedEmail(request.body.email);
         if (await emailTaken(db, workspaceId, email)) throw emailConflict();
@@ -451,6 +454,7 @@ export const authRoutes =
     app.get(
       "/users",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["users"],
           summary: "The workspace's users",

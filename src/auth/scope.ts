@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../db/db.ts";
 import { forbidden, unauthorized } from "../http/problem.ts";
 import { WORKSPACE_COLUMNS, type Workspace, type WorkspaceRow, workspaceFromRow } from "../workspaces/store.ts";
+import { declaredRole } from "./roles.ts";
 import { readSecret } from "./secrets.ts";
 
 export type Role = "admin" | "operator";
@@ -26,10 +27,6 @@ export interface Auth {
 declare module "fastify" {
   interface FastifyRequest {
     auth: Auth;
-  }
-  interface FastifyContextConfig {
-    /** Routes anyone may call: setup, sign-in, health. */
-    public?: boolean;
   }
 }
 
@@ -98,10 +95,10 @@ export function assertSameOrigin(request: FastifyRequest, required: boolean) {
   }
 }
 
-/** The onRequest hook of every non-public API route: resolves the caller or answers 401. */
+/** The onRequest hook of every API route not declared public: resolves the caller or answers 401. */
 export function authenticate(db: Db) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    if (request.routeOptions.config.public) return;
+    if (declaredRole(request.routeOptions.config) === "public") return;
     const header = request.headers.authorization;
     let auth: Auth | null = null;
     if (header !== undefined) {
@@ -116,10 +113,4 @@ export function authenticate(db: Db) {
     }
     request.auth = auth;
   };
-}
-
-export function requireRole(request: FastifyRequest, role: Role) {
-  if (role === "admin" && request.auth.role !== "admin") {
-    throw forbidden("Only an admin of this workspace may do this.");
-  }
 }

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { requireRole } from "../auth/scope.ts";
 import type { Db } from "../db/db.ts";
 import { invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
@@ -34,6 +33,7 @@ export const contactRoutes =
     app.get(
       "/contacts",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "List, search and filter contacts, a keyset page at a time",
@@ -55,6 +55,7 @@ export const contactRoutes =
     app.get(
       "/contacts/count",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "How many contacts match the filter",
@@ -68,6 +69,7 @@ export const contactRoutes =
     app.post(
       "/contacts",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "Create a contact",
@@ -88,6 +90,7 @@ export const contactRoutes =
     app.get(
       "/contacts/:id",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "One contact",
@@ -104,6 +107,7 @@ export const contactRoutes =
     app.patch(
       "/contacts/:id",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "Change a contact (JSON merge patch; null clears a field)",
@@ -130,6 +134,7 @@ export const contactRoutes =
     app.delete(
       "/contacts/:id",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["contacts"],
           summary: "Delete a contact (admin)",
@@ -139,7 +144,6 @@ export const contactRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const ifMatch = parseIfMatch(request.headers["if-match"]);
         await deleteContact(db, request.auth.workspace, request.auth.actor, request.params.id, ifMatch);
         return reply.code(204).send(null);
@@ -171,12 +175,21 @@ export const contactRoutes =
       body: TagsBody,
       response: { 200: Type.Ref("Contact"), ...S.problems(400, 401, 403, 404, 412, 422) },
     });
-    app.put("/contacts/:id/tags", { schema: tagsSchema("Set exactly these tags") }, tagRoute("replace"));
-    app.post("/contacts/:id/tags", { schema: tagsSchema("Add these tags") }, tagRoute("add"));
+    app.put(
+      "/contacts/:id/tags",
+      { config: { role: "operator" }, schema: tagsSchema("Set exactly these tags") },
+      tagRoute("replace"),
+    );
+    app.post(
+      "/contacts/:id/tags",
+      { config: { role: "operator" }, schema: tagsSchema("Add these tags") },
+      tagRoute("add"),
+    );
 
     app.delete(
       "/contacts/:id/tags/:tag",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["contacts"],
           summary: "Remove one tag from a contact",

@@ -1,8 +1,9 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import { tryLock } from "fs-native-extensions";
 import { type Db, isoFromPg, TIMESTAMPTZ_OID } from "./db.ts";
 
 export class DataDirInUse extends Error {}
@@ -11,40 +12,35 @@ const LOCK_FILE = "contacts.lock";
 
 /**
  * PGlite is one Postgres backend inside this process: a second process writing the same
- * files would corrupt them, so the data directory carries a lock file with our pid.
- * A lock left by a process that died (kill -9) is taken over.
+ * files would corrupt them. So the data directory's lock file carries an exclusive lock
+ * held by the kernel for as long as this process keeps it open (an open file description
+ * lock on Linux, `flock` on macOS): when the process ends, however it ends (SIGKILL, a
+ * crash, a container stopped), the kernel releases it, so the next start takes it at
+ * once, and no pid is ever compared. The file holds the holder's pid only to name it in
+ * the message a second server gets. The file itself stays: deleting it could let two
+ * processes lock two different files of the same name.
  */
 function lockDataDir(dir: string): () => void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(path, "wx");
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const pid = Number(readFileSync(path, "utf8"));
-      if (pid && pid !== process.pid && isAlive(pid)) {
-        throw new DataDirInUse(
-          `The data directory ${resolve(dir)} is in use by another process (pid ${pid}). ` +
-            "Stop it first, or point DATA_DIR elsewhere.",
-        );
-      }
-      rmSync(path, { force: true });
-    }
-  }
-  throw new DataDirInUse(`Could not lock the data directory ${resolve(dir)}`);
-}
-
-function isAlive(pid: number): boolean {
+  const fd = openSync(path, "a+");
+  let locked = false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    locked = tryLock(fd);
+  } finally {
+    if (!locked) closeSync(fd);
   }
+  if (!locked) {
+    const pid = /^\d+/.exec(readFileSync(path, "utf8"))?.[0];
+    throw new DataDirInUse(
+      `The data directory ${resolve(dir)} is in use by another process${pid ? ` (pid ${pid})` : ""}. ` +
+        "Stop it first, or point DATA_DIR elsewhere.",
+    );
+  }
+  ftruncateSync(fd);
+  writeSync(fd, `${process.pid}\n`, 0);
+  // Closing the descriptor is what releases the lock (and the process's end does it too).
+  return () => closeSync(fd);
 }
 
 export interface PgliteOptions {

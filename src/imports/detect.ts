@@ -3,10 +3,12 @@
  * and for text its encoding and delimiter. Pure functions over a sample.
  */
 
+import { UnreadableFile } from "../spreadsheet/unreadable.ts";
+
 export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
 export type Delimiter = ";" | "," | "\t";
 
-export class UnreadableFile extends Error {}
+export { UnreadableFile };
 
 export function isZip(sample: Buffer): boolean {
   return sample.length >= 4 && sample.readUInt32LE(0) === 0x04034b50;

@@ -1,5 +1,6 @@
 import type { Db } from "../db/db.ts";
-import { BOM, neutralise, quoter } from "../exports/csv.ts";
+import { BOM, quoter } from "../spreadsheet/csv-writer.ts";
+import { neutralise } from "../spreadsheet/neutralise.ts";
 import { type ImportRow, rejectedRows } from "./store.ts";
 
 /**

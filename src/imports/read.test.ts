@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { detectDelimiter, detectEncoding, UnreadableFile } from "./detect.ts";
 import { columnFields, guessMapping } from "./mapping.ts";
 import { splitTags } from "./rows.ts";
-import { unescapeXml } from "./xlsx.ts";
 
 describe("detecting a CSV's delimiter", () => {
   it.each([
@@ -82,9 +81,5 @@ describe("cells", () => {
   it("splits tags as our export joins them, and as others do", () => {
     expect(splitTags("Sales, Billing")).toEqual(["Sales", "Billing"]);
     expect(splitTags("Sales;Support | VIP,")).toEqual(["Sales", "Support", "VIP"]);
-  });
-
-  it("unescapes XML entities and Excel's _xHHHH_ escapes", () => {
-    expect(unescapeXml("Ann &amp; Bob &lt;3 &#233;&#x20AC; line_x000D_")).toBe("Ann & Bob <3 é€ line\r");
   });
 });

@@ -3,18 +3,17 @@ import multipart from "@fastify/multipart";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { FastifyRequest } from "fastify";
-import { requireRole } from "../auth/scope.ts";
 import type { Config } from "../config.ts";
+import { contactColumns, sheetColumns } from "../contacts/columns.ts";
 import { tagNames } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
-import { EXPORT_COLUMNS } from "../exports/columns.ts";
-import { csvChunks } from "../exports/csv.ts";
-import { xlsxStream } from "../exports/xlsx.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
+import { csvChunks } from "../spreadsheet/csv-writer.ts";
+import { xlsxStream } from "../spreadsheet/xlsx-writer.ts";
+import { enqueueJob, type Job } from "../jobs/runner.ts";
 import { errorsCsv } from "./errors-csv.ts";
 import { formatBytes, saveUpload, TooLarge } from "./file.ts";
-import { enqueueJob, JobRunner } from "./jobs.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
 import { analyseImport, runImport } from "./run.ts";
 import { Import, StartBody, TemplateQuery, UploadBody, UploadQuery } from "./schema.ts";
@@ -30,32 +29,28 @@ async function findImport(db: Db, request: FastifyRequest, id: string) {
   return row;
 }
 
+const giveUp = (db: Db, job: Job, error: string) =>
+  failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`);
+
 /** /imports: upload a CSV or .xlsx, map its columns, run it in the background. */
 export const importRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
     app.addSchema(Import);
-    const settings = importSettings(process.env, config, db.kind);
-    const runner = new JobRunner(
-      db,
-      {
-        "import.analyze": (job, lease) => analyseImport(db, job, settings, lease),
-        "import.run": (job, lease) => runImport(db, job, settings, lease),
-      },
-      {
-        leaseSeconds: settings.leaseSeconds,
-        onError: (error, job) => app.log.error({ err: error, job: job?.id }, "an import job failed"),
-        onGiveUp: (job, error) =>
-          failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`),
-      },
-    );
+    const settings = importSettings(config, db.kind);
+    const jobs = app.jobs;
+    jobs.handle("import.analyze", {
+      run: (job, lease) => analyseImport(db, job, settings, lease),
+      onGiveUp: (job, error) => giveUp(db, job, error),
+    });
+    jobs.handle("import.run", {
+      run: (job, lease) => runImport(db, job, settings, lease),
+      onGiveUp: (job, error) => giveUp(db, job, error),
+    });
     app.addHook("onReady", async () => {
       // An upload cut off by a crash never got its id to anyone: remove what it stored.
       await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
-      await db.query("delete from jobs where status in ('done', 'failed') and created_at < now() - interval '7 days'");
-      await runner.start();
     });
-    app.addHook("onClose", async () => runner.stop());
 
     await app.register(multipart, {
       limits: { fileSize: config.importMaxBytes + 1, files: 1, fields: 10, parts: 20 },
@@ -64,6 +59,7 @@ export const importRoutes =
     app.post(
       "/imports",
       {
+        config: { role: "admin" },
         // The multipart body streams to the handler unparsed: the schemas document it, the
         // handler checks it (and the one query parameter) itself.
         validatorCompiler: () => () => true,
@@ -78,7 +74,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const sheet: unknown = request.query.sheet;
         if (sheet !== undefined && (typeof sheet !== "string" || sheet.length < 1 || sheet.length > 31)) {
           throw new Problem(400, "Malformed query parameter: sheet must be a sheet name of 1 to 31 characters.", {
@@ -126,7 +121,7 @@ export const importRoutes =
           );
           await enqueueJob(tx, workspaceId, "import.analyze", id);
         });
-        runner.wake();
+        jobs.wake();
         const row = await findImport(db, request, id);
         return reply.code(202).header("location", `/api/v1/imports/${id}`).send(importFromRow(row));
       },
@@ -135,6 +130,7 @@ export const importRoutes =
     app.get(
       "/imports/template",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["imports"],
           summary: "An empty file with the export's headers, to fill in and import",
@@ -157,19 +153,20 @@ export const importRoutes =
           return reply
             .type(XLSX_TYPE)
             .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.xlsx"`)
-            .send(xlsxStream(EXPORT_COLUMNS, empty) as never);
+            .send(xlsxStream(sheetColumns(contactColumns()), empty) as never);
         }
         const delimiter = request.query.format === "csv-semicolon" ? ";" : ",";
         return reply
           .type("text/csv; charset=utf-8")
           .header("content-disposition", `attachment; filename="${TEMPLATE_NAME}.csv"`)
-          .send(Readable.from(csvChunks(EXPORT_COLUMNS, empty, delimiter)) as never);
+          .send(Readable.from(csvChunks(sheetColumns(contactColumns()), empty, delimiter)) as never);
       },
     );
 
     app.get(
       "/imports/:id",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "An import: what was found in the file, a preview, progress and result",
@@ -178,7 +175,6 @@ export const importRoutes =
         },
       },
       async (request) => {
-        requireRole(request, "admin");
         return importFromRow(await findImport(db, request, request.params.id));
       },
     );
@@ -186,6 +182,7 @@ export const importRoutes =
     app.post(
       "/imports/:id/start",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "Start a ready import with a mapping, a rule for duplicates and tags for every contact",
@@ -197,7 +194,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const workspaceId = request.auth.workspace.id;
         const row = await findImport(db, request, request.params.id);
         if (row.status !== "ready") {
@@ -222,7 +218,7 @@ export const importRoutes =
           return Boolean(updated);
         });
         if (!started) throw new Problem(409, "The import was started meanwhile.");
-        runner.wake();
+        jobs.wake();
         return reply.code(202).send(importFromRow(await findImport(db, request, row.id)));
       },
     );
@@ -230,6 +226,7 @@ export const importRoutes =
     app.get(
       "/imports/:id/errors",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["imports"],
           summary: "The rejected rows as CSV, as they were in the file, with an Error column: fix and import again",
@@ -244,7 +241,6 @@ export const importRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const row = await findImport(db, request, request.params.id);
         const base = row.file_name.replace(/\.[^.]*$/, "").replace(/["\\\r\n]/g, "") || "import";
         return reply

@@ -1,9 +1,10 @@
 import { recordEvent } from "../audit/store.ts";
 import type { Db } from "../db/db.ts";
-import { csvRows, type SheetRow } from "./csv.ts";
+import { csvRows, type SheetRow } from "../spreadsheet/csv-reader.ts";
+import { openWorkbook } from "../spreadsheet/xlsx-reader.ts";
+import type { Job, Lease } from "../jobs/runner.ts";
 import { type Delimiter, detectDelimiter, detectEncoding, type Encoding, isZip, UnreadableFile } from "./detect.ts";
 import { storedFile } from "./file.ts";
-import type { Job, Lease } from "./jobs.ts";
 import { columnFields, guessMapping, type Mapping } from "./mapping.ts";
 import { type CheckedRow, checkRow, creationError } from "./rows.ts";
 import {
@@ -19,7 +20,6 @@ import {
   saveRejected,
 } from "./store.ts";
 import { writeBatch } from "./writer.ts";
-import { openWorkbook } from "./xlsx.ts";
 
 export const PREVIEW_ROWS = 20;
 

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { recordEvent } from "../audit/store.ts";
-import { requireRole } from "../auth/scope.ts";
 import { tagName } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
 import { sqlState } from "../db/db.ts";
@@ -25,6 +24,7 @@ export const tagRoutes =
     app.get(
       "/tags",
       {
+        config: { role: "operator" },
         schema: {
           tags: ["tags"],
           summary: "The tag catalogue with how many contacts carry each tag",
@@ -37,6 +37,7 @@ export const tagRoutes =
     app.post(
       "/tags",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tags"],
           summary: "Add a tag to the catalogue (admin)",
@@ -45,7 +46,6 @@ export const tagRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const name = checkedName(request.body.name, "name");
         const workspaceId = request.auth.workspace.id;
         try {
@@ -67,6 +67,7 @@ export const tagRoutes =
     app.delete(
       "/tags/:name",
       {
+        config: { role: "admin" },
         schema: {
           tags: ["tags"],
           summary: "Delete a tag from the catalogue and from every contact (admin)",
@@ -75,7 +76,6 @@ export const tagRoutes =
         },
       },
       async (request, reply) => {
-        requireRole(request, "admin");
         const name = checkedName(request.params.name, "name");
         const workspaceId = request.auth.workspace.id;
         const deleted = await db.transaction(async (tx) => {

@@ -1,7 +1,11 @@
 import { Readable } from "node:stream";
 import { CsvError, parse } from "csv-parse";
-import type { Delimiter, Encoding } from "./detect.ts";
-import { UnreadableFile } from "./detect.ts";
+import { unneutralise } from "./neutralise.ts";
+import { UnreadableFile } from "./unreadable.ts";
+
+/** The encodings a CSV is read in (what `imports/detect.ts` tells apart). */
+export type Encoding = "utf-8" | "utf-16le" | "utf-16be" | "windows-1252";
+export type Delimiter = ";" | "," | "\t";
 
 /** One row of a sheet: its number as a spreadsheet shows it (the header is row 1) and its cells. */
 export interface SheetRow {
@@ -11,10 +15,6 @@ export interface SheetRow {
 
 /** A cell longer than this makes the whole file unreadable rather than one row failed. */
 export const MAX_RECORD_BYTES = 16 * 1024 * 1024;
-
-// Our export puts a `'` before a cell that a spreadsheet would run as a formula (OWASP CSV
-// injection); reading it back takes it off again, so a round trip changes nothing.
-const NEUTRALISED = /^'[=+\-@\t\r]/;
 
 async function* decode(chunks: AsyncIterable<Buffer>, encoding: Encoding): AsyncGenerator<string> {
   // Strict UTF-8: a file that turns out not to be UTF-8 further down fails loudly instead
@@ -37,7 +37,8 @@ async function* decode(chunks: AsyncIterable<Buffer>, encoding: Encoding): Async
 
 /**
  * Parses CSV text a record at a time (RFC 4180: quoted delimiters, quotes and newlines).
- * Empty lines keep their number but yield no row.
+ * Empty lines keep their number but yield no row. A cell our export neutralised (a `'`
+ * before a formula character) is read as it was, so a round trip changes nothing.
  */
 export async function* csvRows(
   chunks: AsyncIterable<Buffer>,
@@ -61,10 +62,7 @@ export async function* csvRows(
     for await (const record of parser as AsyncIterable<string[]>) {
       row++;
       if (record.length === 1 && record[0] === "") continue;
-      for (let i = 0; i < record.length; i++) {
-        const cell = record[i] as string;
-        if (cell.charCodeAt(0) === 39 && NEUTRALISED.test(cell)) record[i] = cell.slice(1);
-      }
+      for (let i = 0; i < record.length; i++) record[i] = unneutralise(record[i] as string);
       yield { row, cells: record };
     }
   } catch (error) {

@@ -4,8 +4,8 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import type { ExportColumn } from "./columns.ts";
-import { columnLetter, escapeXml, excelSerial, xlsxStream } from "./xlsx.ts";
+import type { Column } from "./columns.ts";
+import { columnLetter, escapeXml, excelSerial, xlsxStream } from "./xlsx-writer.ts";
 
 interface Item {
   name: string;
@@ -14,7 +14,7 @@ interface Item {
 }
 
 /** Any column list works: the writer knows nothing of contacts. */
-const COLUMNS: ExportColumn<Item>[] = [
+const COLUMNS: Column<Item>[] = [
   { header: "Name", kind: "text", width: 20, value: (r) => r.name },
   { header: "Code", kind: "phone", width: 12, value: (r) => r.code },
   { header: "At", kind: "date", width: 20, value: (r) => r.at },

@@ -3,7 +3,7 @@ import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
 import zlib from "node:zlib";
 import yazl from "yazl";
-import type { ExportColumn } from "./columns.ts";
+import type { Column } from "./columns.ts";
 
 /**
  * yazl checksums every entry with buffer-crc32, a byte-at-a-time loop in JavaScript that
@@ -166,7 +166,7 @@ const DATE_CLOSE = "</v></c>";
  * follow the cell before it: the first of a row, and one after an empty column. That is a
  * sixth less XML to build and deflate, and half the pieces per cell.
  */
-function pushRows<Row>(parts: string[], columns: ExportColumn<Row>[], letters: string[], rows: Row[], first: number) {
+function pushRows<Row>(parts: string[], columns: Column<Row>[], letters: string[], rows: Row[], first: number) {
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as Row;
     const n = String(first + r);
@@ -174,7 +174,7 @@ function pushRows<Row>(parts: string[], columns: ExportColumn<Row>[], letters: s
     // A cell names its reference only when it does not follow the one before it.
     let follows = false;
     for (let i = 0; i < columns.length; i++) {
-      const column = columns[i] as ExportColumn<Row>;
+      const column = columns[i] as Column<Row>;
       const value = column.value(row);
       if (value === null || value === "") {
         follows = false;
@@ -197,7 +197,7 @@ function pushRows<Row>(parts: string[], columns: ExportColumn<Row>[], letters: s
   }
 }
 
-function sheetHead<Row>(columns: ExportColumn<Row>[], first: boolean): string {
+function sheetHead<Row>(columns: Column<Row>[], first: boolean): string {
   const cols = columns
     .map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width}" customWidth="1"/>`)
     .join("");
@@ -225,7 +225,7 @@ export interface XlsxOptions {
  * sheets is written last, once their number is known.
  */
 export function xlsxStream<Row>(
-  columns: ExportColumn<Row>[],
+  columns: Column<Row>[],
   batches: AsyncIterable<Row[]>,
   options: XlsxOptions = {},
 ): Readable {

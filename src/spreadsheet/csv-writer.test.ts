@@ -1,26 +1,10 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import type { ExportColumn } from "./columns.ts";
-import { csvChunks, neutralise } from "./csv.ts";
-
-describe("neutralise", () => {
-  it("prefixes what a spreadsheet would run as a formula", () => {
-    for (const value of ["=SUM(A1)", "+1", "-2", "@cmd", "\tx", "\rx"]) {
-      expect(neutralise(value, "text")).toBe(`'${value}`);
-    }
-    for (const value of ["Zoë", "a=b", "1-2", "'quoted", ""]) expect(neutralise(value, "text")).toBe(value);
-  });
-
-  it("keeps an E.164 phone as stored, in the phone column only", () => {
-    expect(neutralise("+31612345678", "phone")).toBe("+31612345678");
-    expect(neutralise("+31612345678", "text")).toBe("'+31612345678");
-    expect(neutralise("+1-555", "phone")).toBe("'+1-555");
-    expect(neutralise("=+31612345678", "phone")).toBe("'=+31612345678");
-  });
-});
+import type { Column } from "./columns.ts";
+import { csvChunks } from "./csv-writer.ts";
 
 describe("csv writer", () => {
-  const columns: ExportColumn<string[]>[] = [
+  const columns: Column<string[]>[] = [
     { header: "A;B", kind: "text", width: 10, value: (r) => r[0] ?? null },
     { header: "C", kind: "phone", width: 10, value: (r) => r[1] ?? null },
   ];

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { databases, freshDatabase } from "../../test/server.ts";
 import type { Db } from "../db/db.ts";
 import { createWorkspace } from "../workspaces/store.ts";
-import { enqueueJob, type Job, JobRunner, Lease, LeaseLost } from "./jobs.ts";
+import { enqueueJob, type Job, JobRunner, Lease, LeaseLost } from "./runner.ts";
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {
   const end = Date.now() + timeoutMs;
