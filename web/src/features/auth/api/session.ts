@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
-import { navigate } from "../../../lib/router.ts";
+import { navigateTo } from "../../../lib/navigation.ts";
 import type { BodyOf } from "../../../types/index.ts";
 import { meQuery } from "./me.ts";
 
@@ -13,7 +13,7 @@ function useSignedIn() {
   return async () => {
     client.clear();
     await client.fetchQuery(meQuery);
-    navigate("/", { replace: true });
+    await navigateTo("/", { replace: true });
   };
 }
 
@@ -40,7 +40,7 @@ export function useLogout() {
     onSettled: () => {
       client.clear();
       client.setQueryData(meQuery.queryKey, null);
-      navigate("/login", { replace: true });
+      void navigateTo("/login", { replace: true });
     },
   });
 }
