@@ -97,7 +97,7 @@ describe("roles declared on the routes", () => {
 
     it("answers an operator 403 with the same problem on every admin route that takes no body", async () => {
       const ws = await createWorkspace(server);
-      for (const route of table.filter((r) => r.role === "admin" && r.method !== "POST" && r.method !== "PATCH")) {
+      for (const route of table.filter((r) => r.role === "admin" && !["POST", "PATCH", "PUT"].includes(r.method))) {
         const response = await ws.operator.request(route.method, concrete(route.url));
         expect({ route: `${route.method} ${route.url}`, status: response.status }).toEqual({
           route: `${route.method} ${route.url}`,
@@ -108,6 +108,8 @@ describe("roles declared on the routes", () => {
       const start = await ws.operator.post(`/imports/${randomUUID()}/start`, { onDuplicate: "skip" });
       expect(start.status).toBe(403);
       expect((await ws.operator.post("/tags", { name: "VIP" })).status).toBe(403);
+      const smtp = { smtpUrl: "smtp://mail.example.com:587", from: "Acme <hello@example.com>" };
+      expect((await ws.operator.request("PUT", "/channels/email", smtp)).status).toBe(403);
       expect((await ws.operator.patch("/workspace", { name: "Mine" })).status).toBe(403);
     });
   });

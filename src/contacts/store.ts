@@ -23,6 +23,7 @@ export interface Contact {
   updatedAt: string;
   lastSeenAt: string | null;
   version: number;
+  identities: { channel: string; address: string; lastSeenAt: string | null }[];
 }
 
 export interface ContactRow {
@@ -39,6 +40,7 @@ export interface ContactRow {
   last_seen_at: string | null;
   version: number;
   tags: string[];
+  identities?: Contact["identities"];
 }
 
 export function contactFromRow(row: ContactRow): Contact {
@@ -56,6 +58,7 @@ export function contactFromRow(row: ContactRow): Contact {
     updatedAt: row.updated_at,
     lastSeenAt: row.last_seen_at,
     version: row.version,
+    identities: row.identities ?? [],
   };
 }
 
@@ -308,6 +311,7 @@ export interface ListRequest {
   q?: string;
   tag?: string[];
   language?: string;
+  channel?: string;
   sort: string;
   limit: number;
   cursor?: string;
@@ -317,11 +321,11 @@ export interface ListRequest {
 export async function resolveFilter(
   db: Queryable,
   workspaceId: string,
-  request: { q?: string; tag?: string[]; language?: string; ids?: string[] },
+  request: { q?: string; tag?: string[]; language?: string; ids?: string[]; channel?: string },
 ): Promise<ContactFilter | undefined> {
   const tagIds = request.tag?.length ? await findTagIds(db, workspaceId, request.tag) : [];
   if (!tagIds) return undefined;
-  return { q: request.q, tagIds, language: request.language, ids: request.ids };
+  return { q: request.q, tagIds, language: request.language, ids: request.ids, channel: request.channel };
 }
 
 export async function listContacts(db: Queryable, workspace: Workspace, request: ListRequest) {
@@ -346,7 +350,7 @@ export async function listContacts(db: Queryable, workspace: Workspace, request:
 export async function countContacts(
   db: Queryable,
   workspace: Workspace,
-  request: { q?: string; tag?: string[]; language?: string },
+  request: { q?: string; tag?: string[]; language?: string; channel?: string },
 ) {
   const filter = await resolveFilter(db, workspace.id, request);
   if (!filter) return 0;

@@ -9,9 +9,9 @@ import { tagNames } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
+import { enqueueJob, type Job } from "../jobs/runner.ts";
 import { csvChunks } from "../spreadsheet/csv-writer.ts";
 import { xlsxStream } from "../spreadsheet/xlsx-writer.ts";
-import { enqueueJob, type Job } from "../jobs/runner.ts";
 import { errorsCsv } from "./errors-csv.ts";
 import { formatBytes, saveUpload, TooLarge } from "./file.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
@@ -32,7 +32,7 @@ async function findImport(db: Db, request: FastifyRequest, id: string) {
 const giveUp = (db: Db, job: Job, error: string) =>
   failImport(db, job.workspace_id, job.subject_id, `The import stopped on an error on our side: ${error}`);
 
-/** /imports: upload a CSV or .xlsx, map its columns, run it in the background. */
+/** /imports: upload a CSV, .xlsx or vCard file, map its columns, run it in the background. */
 export const importRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
   async (app) => {
@@ -65,7 +65,7 @@ export const importRoutes =
         validatorCompiler: () => () => true,
         schema: {
           tags: ["imports"],
-          summary: "Upload a CSV or .xlsx file of contacts (multipart, one part named `file`)",
+          summary: "Upload a CSV, .xlsx or vCard (.vcf) file of contacts (multipart, one part named `file`)",
           description: `The file is stored and read in the background: poll GET /imports/{id} until it is \`ready\`. At most ${formatBytes(config.importMaxBytes)}.`,
           consumes: ["multipart/form-data"],
           querystring: UploadQuery,

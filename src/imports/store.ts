@@ -10,6 +10,8 @@ export interface PreviewRow {
   row: number;
   values: string[];
   errors: FieldError[];
+  /** Cells that will not be imported, or not all of them (a second e-mail address). */
+  notes?: { column: string; message: string }[];
 }
 
 export interface ImportRow {
@@ -19,7 +21,7 @@ export interface ImportRow {
   error: string | null;
   file_name: string;
   size_bytes: string | number;
-  format: "csv" | "xlsx" | null;
+  format: "csv" | "xlsx" | "vcard" | null;
   delimiter: string | null;
   encoding: string | null;
   sheet: string | null;
@@ -56,7 +58,8 @@ export function importFromRow(row: ImportRow) {
     sheet: row.sheet,
     columns: row.columns ?? [],
     mapping: row.mapping ?? {},
-    preview: row.preview ?? [],
+    // Imports analysed before notes existed have none.
+    preview: (row.preview ?? []).map((p) => ({ ...p, notes: p.notes ?? [] })),
     onDuplicate: row.on_duplicate,
     tags: row.tags ?? [],
     progress: { done: row.rows_done, total: row.rows_total },
@@ -108,7 +111,7 @@ export async function deleteFile(db: Queryable, workspaceId: string, id: string)
 }
 
 export interface Analysis {
-  format: "csv" | "xlsx";
+  format: "csv" | "xlsx" | "vcard";
   encoding: string | null;
   delimiter: string | null;
   sheet: string | null;

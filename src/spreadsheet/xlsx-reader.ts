@@ -35,16 +35,14 @@ const local = (name: string) => {
   return colon < 0 ? name : name.slice(colon + 1);
 };
 
-/** An attribute by its name; failing that, by its local name under any prefix (`r:id`, `ns1:id`). */
-function attribute(tag: SaxesTagPlain, name: string, prefixed = false): string | undefined {
-  const attributes = tag.attributes;
-  if (!prefixed) {
-    const value = attributes[name];
-    if (value !== undefined) return value;
-  }
-  for (const key in attributes) {
+/** An attribute; SpreadsheetML's own are unqualified, whatever the elements' prefix. */
+const attribute = (tag: SaxesTagPlain, name: string): string | undefined => tag.attributes[name];
+
+/** An attribute by its local name under any prefix (`r:id`, `ns1:id`): the relationship ids. */
+function prefixedAttribute(tag: SaxesTagPlain, name: string): string | undefined {
+  for (const key in tag.attributes) {
     const colon = key.indexOf(":");
-    if (colon >= 0 && key.slice(colon + 1) === name && key.slice(0, colon) !== "xmlns") return attributes[key];
+    if (colon >= 0 && key.slice(colon + 1) === name && key.slice(0, colon) !== "xmlns") return tag.attributes[key];
   }
   return undefined;
 }
@@ -315,7 +313,7 @@ export async function openWorkbook(file: RandomAccessFile, unpackLimit: number):
         date1904 = value === "1" || value === "true";
       } else if (name === "sheet") {
         const sheetName = attribute(tag, "name");
-        const id = attribute(tag, "id", true);
+        const id = prefixedAttribute(tag, "id");
         if (sheetName !== undefined && id !== undefined) listed.push({ name: sheetName, id });
       }
     },

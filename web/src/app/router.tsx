@@ -14,9 +14,12 @@ import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { contactCountQuery } from "../features/contacts/api/get-contact-count.ts";
 import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
 import { invalidateContacts } from "../features/contacts/api/keys.ts";
+import type { Contact } from "../features/contacts/api/types.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { type ListSearch, listParamsOf, validateListSearch } from "../features/contacts/hooks/use-list-params.ts";
+import { ContactConversations } from "../features/conversations/components/ContactConversations.tsx";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
+import { ChannelsSettings } from "../features/settings/components/ChannelsSettings.tsx";
 import {
   DEFAULT_SETTINGS_TAB,
   isSettingsTab,
@@ -110,6 +113,12 @@ function listBeforeLoad(options: { context: RouterContext; location: { pathname:
   return guard(options);
 }
 
+/** The contact panel gets its conversations from here, so the two features stay apart. */
+function contactSectionsFor(role: string) {
+  const settingsHref = role === "admin" ? paths.settings : undefined;
+  return (contact: Contact) => <ContactConversations contact={contact} settingsHref={settingsHref} />;
+}
+
 const inboxRoute = createRoute({
   getParentRoute: () => shellRoute,
   path: paths.inbox,
@@ -117,7 +126,8 @@ const inboxRoute = createRoute({
   beforeLoad: listBeforeLoad,
   component: function Inbox() {
     const { me } = inboxRoute.useRouteContext();
-    return me ? <ContactsPage key="inbox" area="inbox" me={me} /> : null;
+    if (!me) return null;
+    return <ContactsPage key="inbox" area="inbox" me={me} contactSections={contactSectionsFor(me.role)} />;
   },
 });
 
@@ -135,6 +145,7 @@ const studioRoute = createRoute({
         area="studio"
         me={me}
         actions={<ImportDialog onImported={() => invalidateContacts(queryClient)} />}
+        contactSections={contactSectionsFor(me.role)}
       />
     );
   },
@@ -154,7 +165,7 @@ const settingsRoute = createRoute({
       <SettingsPage
         tab={tab ?? DEFAULT_SETTINGS_TAB}
         onTabChange={(next) => void navigate({ search: { tab: next === DEFAULT_SETTINGS_TAB ? undefined : next } })}
-        panels={{}}
+        panels={{ channels: <ChannelsSettings /> }}
       />
     );
   },

@@ -100,6 +100,468 @@ export interface paths {
       };
     };
   };
+  "/api/v1/channels": {
+    /** The workspace's e-mail, WhatsApp and SMS channels, configured or not (no secrets) */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": ({
+                channel: string;
+                configured: boolean;
+                settings: {
+                  [key: string]: string;
+                } | null;
+                updatedAt: string | null;
+              })[];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/{channel}": {
+    /** Remove a channel's settings and secrets (admin) */
+    delete: {
+      parameters: {
+        path: {
+          channel: "email" | "whatsapp" | "sms";
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/{channel}/test": {
+    /**
+     * Check a channel's settings against its provider, sending a test message to `to` (admin)
+     * @description E-mail: connects and logs in to the SMTP server, then sends a test e-mail to `to` (required). WhatsApp: reads the phone number from Meta with the token, and with `to` sends Meta's `hello_world` template. SMS: sends a test SMS to `to` (required). 200 when the provider accepted; 422 naming `channel` with the provider's error text otherwise.
+     */
+    post: {
+      parameters: {
+        path: {
+          channel: "email" | "whatsapp" | "sms";
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description where to send a test message (e-mail address or phone number) */
+            to?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              detail: string;
+              ok: boolean;
+              providerId: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/email": {
+    /** Configure e-mail: an SMTP server and the sender (admin) */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description the sender: address or Name <address> */
+            from: string;
+            /** @description smtp://user:password@host:587 or smtps://…:465; the password is a secret */
+            smtpUrl: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              channel: string;
+              configured: boolean;
+              settings: {
+                [key: string]: string;
+              } | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/sms": {
+    /** Configure SMS through Twilio's Messages API (admin) */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description the Twilio Account SID (AC…) */
+            accountSid: string;
+            /** @description default https://api.twilio.com */
+            apiBaseUrl?: string;
+            /** @description the Twilio auth token; write-only, never shown again; left out, the stored one is kept */
+            authToken?: string;
+            /** @description an E.164 number, a Messaging Service SID (MG…) or an alphanumeric sender id */
+            from: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              channel: string;
+              configured: boolean;
+              settings: {
+                [key: string]: string;
+              } | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/sms/status": {
+    /** Twilio's status callback for SMS, checked by X-Twilio-Signature over PUBLIC_URL and the path */
+    post: {
+      responses: {
+        /** @description Default Response */
+        204: {
+          content: never;
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        415: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/whatsapp": {
+    /** Configure WhatsApp through Meta's Cloud API (admin) */
+    put: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description a system user access token; write-only, never shown again; left out, the stored one is kept */
+            accessToken?: string;
+            /** @description default https://graph.facebook.com/v21.0 */
+            apiBaseUrl?: string;
+            /** @description the Meta app's secret, which signs webhooks; write-only, never shown again; left out, the stored one is kept */
+            appSecret?: string;
+            /** @description the WhatsApp Business Account id (its templates) */
+            businessAccountId: string;
+            /** @description the WhatsApp Business phone number id */
+            phoneNumberId: string;
+            /** @description the token Meta's webhook handshake sends */
+            verifyToken: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              channel: string;
+              configured: boolean;
+              settings: {
+                [key: string]: string;
+              } | null;
+              updatedAt: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        409: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/whatsapp/templates": {
+    /** The approved WhatsApp templates, read from Meta */
+    get: {
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+                category: string;
+                components: {
+                    [key: string]: unknown;
+                  }[];
+                language: string;
+                name: string;
+                /** @description the names POST /contacts/:id/conversations takes in template.parameters */
+                parameters: string[];
+                status: string;
+              }[];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/channels/whatsapp/webhook": {
+    /** Meta's webhook verification handshake */
+    get: {
+      parameters: {
+        query?: {
+          "hub.mode"?: string;
+          "hub.verify_token"?: string;
+          "hub.challenge"?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /**
+     * Meta's WhatsApp webhook: message statuses and inbound messages
+     * @description Signed by Meta: X-Hub-Signature-256 is the HMAC-SHA256 of the raw body with the app secret of the workspace whose phone_number_id the changes name; checked before anything is stored.
+     */
+    post: {
+      parameters: {
+        header?: {
+          "x-hub-signature-256"?: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              received: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/contacts": {
     /** List, search and filter contacts, a keyset page at a time */
     get: {
@@ -110,6 +572,8 @@ export interface paths {
           /** @description repeat for all of several */
           tag?: string[];
           language?: string;
+          /** @description contacts with an identity on this channel */
+          channel?: "email" | "whatsapp" | "sms" | "webchat" | "api";
           sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "lastSeenAt" | "-lastSeenAt" | "name" | "-name";
           limit?: number;
           cursor?: string;
@@ -373,6 +837,198 @@ export interface paths {
       };
     };
   };
+  "/api/v1/contacts/{id}/conversations": {
+    /** A contact's conversations, newest first, each with its last message */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: ({
+                  address: string;
+                  channel: string;
+                  /** Format: uuid */
+                  contactId: string;
+                  /** Format: uuid */
+                  id: string;
+                  lastMessage: components["schemas"]["Message"] | null;
+                  /** Format: date-time */
+                  lastMessageAt: string;
+                  /** Format: date-time */
+                  startedAt: string;
+                })[];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+    /** Start a conversation: its first message is queued and sent in the background */
+    post: {
+      parameters: {
+        path: {
+          id: string;
+        };
+      };
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description default: the contact's address on the channel */
+            address?: string;
+            channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
+            /** @description e-mail only */
+            subject?: string;
+            template?: {
+              language: string;
+              name: string;
+              /** @description body variables by number ("1", "2"), header ones as "header.1" (or "header" for a media link), URL buttons as "button.<index>.1" */
+              parameters?: {
+                [key: string]: string;
+              };
+            };
+            text?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              conversation: {
+                address: string;
+                channel: string;
+                /** Format: uuid */
+                contactId: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                lastMessageAt: string;
+                /** Format: date-time */
+                startedAt: string;
+              };
+              message: components["schemas"]["Message"];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/contacts/{id}/identities/{channel}/{address}": {
+    /** Remove one identity from a contact */
+    delete: {
+      parameters: {
+        path: {
+          id: string;
+          /** @description email, whatsapp, sms, webchat or api */
+          channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
+          address: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": components["schemas"]["Contact"];
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/contacts/{id}/tags": {
     /** Set exactly these tags */
     put: {
@@ -564,6 +1220,8 @@ export interface paths {
           /** @description repeat for all of several */
           tag?: string[];
           language?: string;
+          /** @description contacts with an identity on this channel */
+          channel?: "email" | "whatsapp" | "sms" | "webchat" | "api";
         };
       };
       responses: {
@@ -649,9 +1307,133 @@ export interface paths {
       };
     };
   };
+  "/api/v1/contacts/identify": {
+    /**
+     * Find or create the contact behind a channel address, and record that they were seen
+     * @description Finds the contact by the identity, else by its own e-mail or phone being the address, else by the profile's email, phone or externalId, else creates one from the profile. The profile fills empty fields only; lastSeenAt never moves back.
+     */
+    post: {
+      requestBody: {
+        content: {
+          "application/json": {
+            /** @description e-mail address, E.164 phone number (whatsapp, sms) or a free-form id (webchat, api) */
+            address: string;
+            /** @description email, whatsapp, sms, webchat or api */
+            channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
+            /** @description fills the contact's empty fields only */
+            profile?: {
+              email?: string | null;
+              externalId?: string | null;
+              firstName?: string | null;
+              language?: string | null;
+              lastName?: string | null;
+              phone?: string | null;
+              phoneCountry?: string;
+              timezone?: string | null;
+            };
+            /** @description ISO 8601; default now */
+            seenAt?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              contact: components["schemas"]["Contact"];
+              created: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          content: {
+            "application/json": {
+              contact: components["schemas"]["Contact"];
+              created: boolean;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        413: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        422: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
+  "/api/v1/conversations/{id}/messages": {
+    /** A conversation's messages, oldest first */
+    get: {
+      parameters: {
+        query?: {
+          cursor?: string;
+          limit?: number;
+        };
+        path: {
+          id: string;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          content: {
+            "application/json": {
+              items: components["schemas"]["Message"][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          content: {
+            "application/json": components["schemas"]["Problem"];
+          };
+        };
+      };
+    };
+  };
   "/api/v1/imports": {
     /**
-     * Upload a CSV or .xlsx file of contacts (multipart, one part named `file`)
+     * Upload a CSV, .xlsx or vCard (.vcf) file of contacts (multipart, one part named `file`)
      * @description The file is stored and read in the background: poll GET /imports/{id} until it is `ready`. At most 200 MB.
      */
     post: {
@@ -666,7 +1448,7 @@ export interface paths {
           "multipart/form-data": {
             /**
              * Format: binary
-             * @description the CSV or .xlsx file
+             * @description the CSV, .xlsx or vCard (.vcf) file
              */
             file: string;
           };
@@ -812,7 +1594,7 @@ export interface paths {
           "application/json": {
             /** @description column header → contact field, or null for a column that is not imported */
             mapping?: {
-              [key: string]: ("id" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
+              [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
             };
             /** @description what a row that matches an existing contact (by ID, email, phone or external ID) does */
             onDuplicate: "update" | "skip";
@@ -1430,6 +2212,12 @@ export interface components {
       firstName: string | null;
       /** Format: uuid */
       id: string;
+      /** @description the ways of reaching the contact: (channel, address) is unique in the workspace */
+      identities: ({
+          address: string;
+          channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
+          lastSeenAt: string | null;
+        })[];
       language: string | null;
       lastName: string | null;
       lastSeenAt: string | null;
@@ -1450,18 +2238,23 @@ export interface components {
       error: string | null;
       fileName: string;
       finishedAt: string | null;
-      format: ("csv" | "xlsx") | null;
+      format: ("csv" | "xlsx" | "vcard") | null;
       /** Format: uuid */
       id: string;
       /** @description column header → contact field, or null for a column that is not imported */
       mapping: {
-        [key: string]: ("id" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
+        [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
       };
       onDuplicate: ("update" | "skip") | null;
       /** @description the first 20 data rows, checked with the guessed mapping */
       preview: {
           errors: {
               field: string;
+              message: string;
+            }[];
+          /** @description cells of this row that will not be imported, or not all of them: a second e-mail address or phone number (a contact has one), a cell holding several values */
+          notes: {
+              column: string;
               message: string;
             }[];
           /** @description the row number as a spreadsheet shows it (the header is row 1) */
@@ -1487,6 +2280,40 @@ export interface components {
       /** @description analyzing: the file is being read; ready: waiting for /start; running; finished; failed (see error) */
       status: "analyzing" | "ready" | "running" | "finished" | "failed";
       tags: string[];
+    };
+    Message: {
+      address: string;
+      channel: string;
+      /** Format: uuid */
+      contactId: string;
+      /** Format: uuid */
+      conversationId: string;
+      /** Format: date-time */
+      createdAt: string;
+      direction: "out" | "in";
+      error: ({
+        code: string | null;
+        message: string;
+      }) | null;
+      /** Format: uuid */
+      id: string;
+      providerId: string | null;
+      sentBy: ({
+        id: string | null;
+        type: string;
+      }) | null;
+      status: "queued" | "sent" | "delivered" | "read" | "failed";
+      /** Format: date-time */
+      statusAt: string;
+      subject: string | null;
+      template: {
+        language: string;
+        name: string;
+        parameters: {
+          [key: string]: string;
+        };
+      } | null;
+      text: string | null;
     };
     Problem: {
       conflictingContactId?: string;

@@ -3,6 +3,9 @@ import type { BodyOf, QueryOf, Schemas } from "../../../types/index.ts";
 /** A contact as the API returns it (generated from the server's schema). */
 export type Contact = Schemas["Contact"];
 
+/** A way the contact reaches the workspace (API.md, "Channels and conversations"). */
+export type Identity = Contact["identities"][number];
+
 /** The fields a person writes; `phoneCountry` says where a national phone number is from. */
 export type ContactInput = Omit<BodyOf<"/api/v1/contacts", "post">, "tags" | "lastSeenAt">;
 
@@ -29,4 +32,6 @@ export interface ContactFilters {
   q: string;
   tags: string[];
   language: string;
+  /** Contacts seen on this channel (an identity on it), e.g. `whatsapp`; empty for all. */
+  channel?: string;
 }

@@ -7,12 +7,14 @@ describe("the contact list's search params", () => {
       q: "zoë",
       tag: ["Sales"],
       language: undefined,
+      channel: undefined,
       sort: "name",
       contact: "c1",
     });
-    expect(validateListSearch({ tag: ["Sales", "Billing"], language: "nl" })).toMatchObject({
+    expect(validateListSearch({ tag: ["Sales", "Billing"], language: "nl", channel: "whatsapp" })).toMatchObject({
       tag: ["Sales", "Billing"],
       language: "nl",
+      channel: "whatsapp",
     });
   });
 
@@ -21,6 +23,7 @@ describe("the contact list's search params", () => {
       q: undefined,
       tag: undefined,
       language: undefined,
+      channel: undefined,
       sort: undefined,
       contact: undefined,
     });
@@ -29,12 +32,12 @@ describe("the contact list's search params", () => {
 
   it("gives the list its filters, sort and open contact", () => {
     expect(listParamsOf({})).toEqual({
-      filters: { q: "", tags: [], language: "" },
+      filters: { q: "", tags: [], language: "", channel: "" },
       sort: "-createdAt",
       contactId: null,
     });
     expect(listParamsOf({ q: "a", tag: ["x"], sort: "name", contact: "c" })).toEqual({
-      filters: { q: "a", tags: ["x"], language: "" },
+      filters: { q: "a", tags: ["x"], language: "", channel: "" },
       sort: "name",
       contactId: "c",
     });

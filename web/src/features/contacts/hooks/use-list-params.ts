@@ -9,6 +9,7 @@ export interface ListSearch {
   q?: string;
   tag?: string[];
   language?: string;
+  channel?: string;
   sort?: Sort;
   contact?: string;
 }
@@ -24,6 +25,7 @@ export function validateListSearch(raw: Record<string, unknown>): ListSearch {
     q: one(raw.q),
     tag: tag.length ? tag : undefined,
     language: one(raw.language),
+    channel: one(raw.channel),
     sort: SORTS.includes(sort as Sort) && sort !== DEFAULT_SORT ? (sort as Sort) : undefined,
     contact: one(raw.contact),
   };
@@ -32,14 +34,19 @@ export function validateListSearch(raw: Record<string, unknown>): ListSearch {
 /** The list's filters, sort and open contact from validated search params. */
 export function listParamsOf(search: ListSearch) {
   return {
-    filters: { q: search.q ?? "", tags: search.tag ?? [], language: search.language ?? "" },
+    filters: {
+      q: search.q ?? "",
+      tags: search.tag ?? [],
+      language: search.language ?? "",
+      channel: search.channel ?? "",
+    },
     sort: search.sort ?? DEFAULT_SORT,
     contactId: search.contact ?? null,
   };
 }
 
 /**
- * The list's state lives in the address: `?q=zoe&tag=Sales&sort=name&contact=<id>`, so a
+ * The list's state lives in the address: `?q=zoe&tag=Sales&channel=whatsapp&sort=name&contact=<id>`, so a
  * reload, the back button or a shared link shows the same list and the same open contact.
  */
 export function useListParams() {
@@ -48,8 +55,8 @@ export function useListParams() {
   const tagKey = read.tags.join("\n");
   // The same filters keep the same object, so effects that depend on them run only on a change.
   const filters: ContactFilters = useMemo(
-    () => ({ q: read.q, tags: tagKey ? tagKey.split("\n") : [], language: read.language }),
-    [read.q, tagKey, read.language],
+    () => ({ q: read.q, tags: tagKey ? tagKey.split("\n") : [], language: read.language, channel: read.channel }),
+    [read.q, tagKey, read.language, read.channel],
   );
   return { filters, sort, contactId };
 }
@@ -57,5 +64,6 @@ export function useListParams() {
 /** Typing replaces the entry (no history step per key); other changes add one. */
 export const setQuery = (q: string) => updateSearch({ q: q.trim() ? q : null }, { replace: true });
 export const setTag = (tag: string) => updateSearch({ tag: tag ? [tag] : null });
+export const setChannel = (channel: string) => updateSearch({ channel: channel || null });
 export const setSort = (sort: Sort) => updateSearch({ sort: sort === DEFAULT_SORT ? null : sort }, { replace: true });
 export const openContact = (id: string | null) => updateSearch({ contact: id });

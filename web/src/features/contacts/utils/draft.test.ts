@@ -15,6 +15,7 @@ const contact: Contact = {
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
   lastSeenAt: null,
+  identities: [],
   version: 3,
 };
 
@@ -27,6 +28,11 @@ describe("contact drafts", () => {
       phoneCountry: "NL",
       timezone: "Europe/Amsterdam",
     });
+  });
+
+  it("leaves the phone's country to the workspace when none is chosen", () => {
+    const draft = { ...emptyDraft("", "UTC"), phone: "06 12345678" };
+    expect(createInput(draft)).toEqual({ phone: "06 12345678", timezone: "UTC" });
   });
 
   it("knows a form with nothing that identifies a contact", () => {
