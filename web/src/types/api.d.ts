@@ -1251,7 +1251,7 @@ export interface paths {
   "/api/v1/contacts/export": {
     /**
      * Export the filtered list or a selection as .xlsx or CSV, streamed (admin)
-     * @description Columns: ID, First name, Last name, Email, Phone, Language, Timezone, External ID, Tags, Created at, Updated at, Last seen at.
+     * @description Columns: ID, First name, Last name, Email, Phone, Language, Timezone, External ID, Tags, Created at, Updated at, Last seen at, Identities.
      */
     get: {
       parameters: {
@@ -1594,7 +1594,7 @@ export interface paths {
           "application/json": {
             /** @description column header → contact field, or null for a column that is not imported */
             mapping?: {
-              [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
+              [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags" | "identities") | null;
             };
             /** @description what a row that matches an existing contact (by ID, email, phone or external ID) does */
             onDuplicate: "update" | "skip";
@@ -2243,7 +2243,7 @@ export interface components {
       id: string;
       /** @description column header → contact field, or null for a column that is not imported */
       mapping: {
-        [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags") | null;
+        [key: string]: ("id" | "name" | "firstName" | "lastName" | "email" | "phone" | "language" | "timezone" | "externalId" | "tags" | "identities") | null;
       };
       onDuplicate: ("update" | "skip") | null;
       /** @description the first 20 data rows, checked with the guessed mapping */

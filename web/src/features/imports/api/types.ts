@@ -17,6 +17,7 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   timezone: "Timezone",
   externalId: "External ID",
   tags: "Tags",
+  identities: "Identities (channel:address, …)",
 };
 
 /** In the order the mapping offers them (every field the API knows has a label above). */
