@@ -1,7 +1,7 @@
 import { PassThrough, pipeline, Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import { type ContactCells, type ContactColumn, contactColumns, sheetColumns } from "../contacts/columns.ts";
 import { type ContactFilter, DEFAULT_SORT } from "../contacts/query.ts";
 import { ListQuery } from "../contacts/schema.ts";
