@@ -130,7 +130,7 @@ export const exportRoutes =
           tags: ["contacts"],
           summary: "Export the filtered list or a selection as .xlsx or CSV, streamed (admin)",
           description:
-            "Columns: ID, First name, Last name, Email, Phone, Language, Timezone, External ID, Tags, Created at, Updated at, Last seen at.",
+            "Columns: ID, First name, Last name, Email, Phone, Language, Timezone, External ID, Tags, Created at, Updated at, Last seen at, Identities (channel:address joined by a comma).",
           querystring: ExportQuery,
           produces: [...new Set(FORMAT_NAMES.map((f) => FORMATS[f].contentType))],
           response: {

@@ -10,6 +10,7 @@ export const IMPORT_FIELDS = [
   "timezone",
   "externalId",
   "tags",
+  "identities",
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
@@ -24,6 +25,7 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   timezone: "Timezone",
   externalId: "External ID",
   tags: "Tags",
+  identities: "Identities (channel:address, …)",
 };
 
 /** Fields several columns may fill: the first non-empty one wins (tags add up). */
