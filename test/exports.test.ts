@@ -23,6 +23,7 @@ const HEADERS = [
   "Created at",
   "Updated at",
   "Last seen at",
+  "Identities",
 ];
 const DATE_COLUMNS = new Set([9, 10, 11]);
 const PHONE_COLUMN = 4;
@@ -75,6 +76,7 @@ const cellsOf = (c: Contact): (string | null)[] => [
   c.createdAt,
   c.updatedAt,
   c.lastSeenAt,
+  c.identities.length ? c.identities.map((i) => `${i.channel}:${i.address}`).join(", ") : null,
 ];
 
 /** What the CSV must hold: formula-like text gets a `'`, an E.164 phone does not. */
@@ -204,7 +206,7 @@ describe.each(databases())("export on %s", (kind) => {
     expect(sheet.getRow(1).values).toEqual([undefined, ...HEADERS]);
     expect(sheet.getCell("A1").font?.bold).toBe(true);
     expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
-    expect(sheet.autoFilter).toBe(`A1:L${contacts.length + 1}`);
+    expect(sheet.autoFilter).toBe(`A1:M${contacts.length + 1}`);
     expect(sheet.rowCount).toBe(contacts.length + 1);
     for (const [i, contact] of contacts.entries()) {
       const row = sheet.getRow(i + 2);

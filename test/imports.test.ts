@@ -156,7 +156,7 @@ describe.each(databases())("imports on %s", (kind) => {
   it("gives an empty template in each export format", async () => {
     const ws = await createWorkspace(server);
     const headers =
-      "ID;First name;Last name;Email;Phone;Language;Timezone;External ID;Tags;Created at;Updated at;Last seen at";
+      "ID;First name;Last name;Email;Phone;Language;Timezone;External ID;Tags;Created at;Updated at;Last seen at;Identities";
     for (const [format, delimiter] of [
       ["csv-semicolon", ";"],
       ["csv-comma", ","],

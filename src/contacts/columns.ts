@@ -36,6 +36,14 @@ export const FIXED_COLUMNS: readonly ContactColumn[] = [
   { header: "Created at", field: "createdAt", type: "time", sql: "c.created_at", width: 20 },
   { header: "Updated at", field: "updatedAt", type: "time", sql: "c.updated_at", width: 20 },
   { header: "Last seen at", field: "lastSeenAt", type: "time", sql: "c.last_seen_at", width: 20 },
+  {
+    header: "Identities",
+    field: "identities",
+    type: "text",
+    sql: `(select string_agg(i.channel || ':' || i.address, ', ' order by i.channel, i.address)
+      from contact_identities i where i.workspace_id = c.workspace_id and i.contact_id = c.id)`,
+    width: 36,
+  },
 ];
 
 /**

@@ -15,6 +15,7 @@ export const IMPORT_FIELDS = [
   "timezone",
   "externalId",
   "tags",
+  "identities",
 ] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
 
@@ -145,6 +146,8 @@ const SYNONYMS: Record<ImportField, string[]> = {
     "categories",
     "category",
   ],
+  // Our export's `Identities`: `channel:address` joined with ", ".
+  identities: ["identities", "identity", "identiteiten", "identitaten", "identites", "identidades"],
 };
 
 const BY_NAME = new Map<string, ImportField>(

@@ -1,6 +1,7 @@
 import { isCountryCode } from "../contacts/fields.ts";
 import { type ContactFields, type ContactInput, identityError, normaliseContact } from "../contacts/input.ts";
 import type { FieldError } from "../http/problem.ts";
+import { CHANNELS, type Channel, normaliseAddress } from "../identities/address.ts";
 import type { ColumnPlan, ImportField } from "./mapping.ts";
 
 /**
@@ -14,6 +15,8 @@ export interface CheckedRow {
   id?: string;
   fields: Partial<ContactFields>;
   tags: string[];
+  /** The channel identities the row names (an `Identities` column: `channel:address, …`). */
+  identities?: { channel: Channel; address: string }[];
   errors: FieldError[];
   /** Cells that are not imported, or not all of them (a second e-mail address, a second value). */
   notes: CellNote[];
@@ -102,6 +105,8 @@ export function checkRow(
   const { fields: columns, headers } = plan;
   let id: string | undefined;
   let tags: string[] = [];
+  const identities = new Map<string, { channel: Channel; address: string }>();
+  const identityErrors: FieldError[] = [];
   const names: string[] = [];
   const from: Partial<Record<ImportField, string>> = {};
   for (let i = 0; i < columns.length; i++) {
@@ -112,7 +117,28 @@ export function checkRow(
     if (field === "id") {
       if (UUID.test(cell.trim())) id = cell.trim().toLowerCase();
     } else if (field === "tags") tags.push(...splitTags(cell));
-    else if (field === "name") names.push(cell);
+    else if (field === "identities") {
+      for (const part of cell
+        .split(",")
+        .map((p) => p.trim())
+        .filter(Boolean)) {
+        const colon = part.indexOf(":");
+        const channel = part.slice(0, colon).trim().toLowerCase() as Channel;
+        if (colon < 1 || !CHANNELS.includes(channel)) {
+          identityErrors.push({
+            field: "identities",
+            message: `"${part}" is not channel:address (channels: ${CHANNELS.join(", ")})`,
+          });
+          continue;
+        }
+        try {
+          const address = normaliseAddress(channel, part.slice(colon + 1).trim(), defaultCountry);
+          identities.set(`${channel}:${address}`, { channel, address });
+        } catch (error) {
+          identityErrors.push({ field: "identities", message: `"${part}": the address ${(error as Error).message}` });
+        }
+      }
+    } else if (field === "name") names.push(cell);
     else if (field === "email" || field === "phone") {
       const values = cellValues(cell);
       if (values.length === 0) continue;
@@ -144,9 +170,10 @@ export function checkRow(
   tags = [...new Set(tags)];
   if (tags.length) input.tags = tags;
   const result = normaliseContact(input, defaultCountry);
-  const errors = [...raggedness(cells, headerLength, fullWidth), ...result.errors];
+  const errors = [...raggedness(cells, headerLength, fullWidth), ...result.errors, ...identityErrors];
   const checked: CheckedRow = { row, cells, fields: result.fields, tags: result.tags ?? [], errors, notes };
   if (id) checked.id = id;
+  if (identities.size) checked.identities = [...identities.values()];
   return checked;
 }
 

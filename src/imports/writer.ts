@@ -27,6 +27,14 @@ interface Target {
   /** The fields the batch writes (a later row's non-blank cells win). */
   fields: Partial<ContactFields>;
   tags: Set<string>;
+  /** `channel:address` → the identity to attach. */
+  identities?: Map<string, { channel: string; address: string }>;
+}
+
+function addIdentities(target: Target, row: CheckedRow) {
+  if (!row.identities?.length) return;
+  target.identities ??= new Map();
+  for (const identity of row.identities) target.identities.set(`${identity.channel}:${identity.address}`, identity);
 }
 
 const WRITTEN: (keyof ContactFields)[] = [
@@ -125,6 +133,7 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
       }
       remember(target);
       for (const tag of [...row.tags, ...options.tags]) target.tags.add(tag);
+      addIdentities(target, row);
       counts.updated++;
       continue;
     }
@@ -144,6 +153,7 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
       fields: { ...row.fields },
       tags: new Set([...row.tags, ...options.tags]),
     };
+    addIdentities(created, row);
     byId.set(created.id, created);
     remember(created);
     counts.created++;
@@ -163,7 +173,41 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
     targets.filter((t) => !t.isNew && Object.keys(t.fields).length > 0),
   );
   await tagContacts(tx, workspaceId, targets, tagIds, changed);
+  await identifyContacts(tx, workspaceId, targets, changed);
   return { counts, rejected };
+}
+
+/**
+ * Attaches the batch's identities. One another contact holds stays with that contact (an
+ * import never moves an address from one person to another); a contact that gains one is
+ * a new version.
+ */
+async function identifyContacts(tx: Queryable, workspaceId: string, targets: Target[], changed: Set<string>) {
+  const contactIds: string[] = [];
+  const channels: string[] = [];
+  const addresses: string[] = [];
+  for (const target of targets) {
+    for (const identity of target.identities?.values() ?? []) {
+      contactIds.push(target.id);
+      channels.push(identity.channel);
+      addresses.push(identity.address);
+    }
+  }
+  if (contactIds.length === 0) return;
+  const added = await tx.query<{ contact_id: string }>(
+    `insert into contact_identities (workspace_id, contact_id, channel, address)
+     select $1, c, ch, a from unnest($2::uuid[], $3::text[], $4::text[]) as u(c, ch, a)
+     on conflict do nothing returning contact_id`,
+    [workspaceId, contactIds, channels, addresses],
+  );
+  const newIds = new Set(targets.filter((t) => t.isNew).map((t) => t.id));
+  const bump = [...new Set(added.map((r) => r.contact_id))].filter((id) => !changed.has(id) && !newIds.has(id));
+  if (bump.length) {
+    await tx.query(
+      "update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])",
+      [workspaceId, bump],
+    );
+  }
 }
 
 /**
