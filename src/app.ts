@@ -13,6 +13,9 @@ import Fastify, { type FastifyServerOptions } from "fastify";
 import { addRoleCheck, type RouteRoleEntry, requireDeclaredRole } from "./auth/roles.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { authenticate } from "./auth/scope.ts";
+import { setupRoutes } from "./auth/setup-routes.ts";
+import { tokenRoutes } from "./auth/tokens-routes.ts";
+import { userRoutes } from "./auth/users-routes.ts";
 import { channelRoutes } from "./channels/routes.ts";
 import { webhookRoutes } from "./channels/webhooks.ts";
 import type { Config } from "./config.ts";
@@ -29,6 +32,7 @@ import { importRoutes } from "./imports/routes.ts";
 import { jobsPlugin } from "./jobs/plugin.ts";
 import { barePage } from "./seed/bare-page.ts";
 import { tagRoutes } from "./tags/routes.ts";
+import { workspaceRoutes } from "./workspaces/routes.ts";
 
 export const WEB_DIST = fileURLToPath(new URL("../web/dist/", import.meta.url));
 
@@ -177,11 +181,15 @@ export async function buildApp({ db, config, logger }: AppOptions) {
       });
       // After the rate limit's own onRoute hook: its preHandler runs first, as it always has.
       api.addHook("onRoute", addRoleCheck);
+      await api.register(setupRoutes(db, config));
       await api.register(authRoutes(db, config));
       await api.register(identityRoutes(db));
       await api.register(channelRoutes(db, config));
       await api.register(conversationRoutes(db, config));
       await api.register(webhookRoutes(db, config));
+      await api.register(workspaceRoutes(db));
+      await api.register(tokenRoutes(db));
+      await api.register(userRoutes(db));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));

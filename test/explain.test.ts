@@ -52,7 +52,7 @@ describe.skipIf(!hasPg)("query plans of the contact list on PostgreSQL with 100,
   });
 
   async function plan(filter: ContactFilter, sort: string, after?: Position, narrow = false) {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, 51, after, undefined, narrow);
+    const { sql, params } = pageQuery(workspaceId, { filter, sort, limit: 51, after, narrow });
     const [row] = await db.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
     return nodes((row as { "QUERY PLAN": [{ Plan: PlanNode }] })["QUERY PLAN"][0].Plan);
   }

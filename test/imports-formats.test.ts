@@ -722,6 +722,33 @@ describe.each(databases())("imports of other tools' files on %s", (kind) => {
     });
   });
 
+  it("reads a vCard written in Windows-1252 (Outlook's), with its CHARSET and quoted-printable", async () => {
+    const ws = await createWorkspace(server);
+    const vcf = Buffer.from(
+      [
+        "BEGIN:VCARD",
+        "VERSION:2.1",
+        // "’" is 0x92 in Windows-1252, "é" 0xE9: the bytes as Outlook writes them.
+        "N;LANGUAGE=nl;CHARSET=Windows-1252:Bakkerij \x92t Hoekje;Ren\xe9e",
+        "FN;CHARSET=Windows-1252:Ren\xe9e Bakkerij \x92t Hoekje",
+        "TEL;WORK;VOICE:+31 30 123 4567",
+        "EMAIL;PREF;INTERNET:renee@example.nl",
+        "NOTE;ENCODING=QUOTED-PRINTABLE;CHARSET=Windows-1252:Caf=E9 =80 5",
+        "END:VCARD",
+      ].join("\r\n"),
+      "latin1",
+    );
+    const ready = await analysed(ws.admin, "Renée.vcf", vcf);
+    expect(ready).toMatchObject({ format: "vcard", encoding: "windows-1252" });
+    await run(ws.admin, ready.id);
+    expect((await allContacts(ws.admin))[0]).toMatchObject({
+      firstName: "Renée",
+      lastName: "Bakkerij ’t Hoekje",
+      email: "renee@example.nl",
+      phone: "+31301234567",
+    });
+  });
+
   it("tells a vCard by its content, and refuses a .vcf that is none", async () => {
     const ws = await createWorkspace(server);
     const byContent = await analysed(ws.admin, "contacts.txt", "BEGIN:VCARD\nVERSION:3.0\nFN:Ann\nEND:VCARD\n");

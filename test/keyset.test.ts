@@ -24,7 +24,7 @@ describe.each(databases())("keyset batches on %s", (kind: DatabaseKind) => {
 
   /** The ids of a filter in one query: what the batches must add up to. */
   async function allIds(filter: ContactFilter, sort: string) {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, 100_000, undefined, "c.id");
+    const { sql, params } = pageQuery(workspaceId, { filter, sort, limit: 100_000, columns: "c.id" });
     return (await db.query<{ id: string }>(sql, params)).map((r) => r.id);
   }
 

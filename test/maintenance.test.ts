@@ -112,7 +112,7 @@ describe("the embedded database's statistics at 100,000 seeded contacts", () => 
     const q = rare.split("@")[0] as string;
     const filter = { q, tagIds: [] };
     const narrow = await isNarrowSearch(db, workspaceId, filter, "-createdAt");
-    const { sql, params } = pageQuery(workspaceId, filter, "-createdAt", 51, undefined, undefined, narrow);
+    const { sql, params } = pageQuery(workspaceId, { filter, sort: "-createdAt", limit: 51, narrow });
     const [row] = await db.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`, params);
     const plan = nodes((row as { "QUERY PLAN": [{ Plan: PlanNode }] })["QUERY PLAN"][0].Plan);
     const text = JSON.stringify(plan.map((n) => [n["Node Type"], n["Relation Name"], n["Index Name"]]));

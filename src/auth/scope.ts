@@ -1,9 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Db } from "../db/db.ts";
 import { forbidden, unauthorized } from "../http/problem.ts";
-import { WORKSPACE_COLUMNS, type Workspace, type WorkspaceRow, workspaceFromRow } from "../workspaces/store.ts";
+import { type Workspace, workspaceFromRow } from "../workspaces/repository.ts";
 import { declaredRole } from "./roles.ts";
 import { readSecret } from "./secrets.ts";
+import { findSessionUser, findTokenCaller } from "./sessions-repository.ts";
 
 export type Role = "admin" | "operator";
 export const ROLES: Role[] = ["admin", "operator"];
@@ -30,19 +31,10 @@ declare module "fastify" {
   }
 }
 
-type Row = WorkspaceRow & { id: string; name: string; email?: string; role: Role };
-
 async function fromSession(db: Db, cookie: string): Promise<Auth | null> {
   const parsed = readSecret(SESSION_PREFIX, cookie);
   if (!parsed) return null;
-  const [row] = await db.query<Row>(
-    `select u.id, u.name, u.email, u.role, ${WORKSPACE_COLUMNS}
-     from sessions s
-     join users u on u.workspace_id = s.workspace_id and u.id = s.user_id
-     join workspaces w on w.id = s.workspace_id
-     where s.workspace_id = $1 and s.token_hash = $2 and s.expires_at > now()`,
-    [parsed.workspaceId, parsed.hash],
-  );
+  const row = await findSessionUser(db, parsed.workspaceId, parsed.hash);
   if (!row) return null;
   const user = { id: row.id, name: row.name, email: row.email as string, role: row.role };
   return {
@@ -58,12 +50,7 @@ async function fromSession(db: Db, cookie: string): Promise<Auth | null> {
 async function fromToken(db: Db, bearer: string): Promise<Auth | null> {
   const parsed = readSecret(TOKEN_PREFIX, bearer);
   if (!parsed) return null;
-  const [row] = await db.query<Row>(
-    `select t.id, t.name, t.role, ${WORKSPACE_COLUMNS}
-     from api_tokens t join workspaces w on w.id = t.workspace_id
-     where t.workspace_id = $1 and t.token_hash = $2`,
-    [parsed.workspaceId, parsed.hash],
-  );
+  const row = await findTokenCaller(db, parsed.workspaceId, parsed.hash);
   if (!row) return null;
   return {
     workspace: workspaceFromRow(row),

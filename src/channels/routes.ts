@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { type Static, Type } from "@sinclair/typebox";
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import type { Config } from "../config.ts";
 import * as rules from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";

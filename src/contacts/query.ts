@@ -121,15 +121,20 @@ export async function isNarrowSearch(db: Queryable, workspaceId: string, filter:
  * plus their sort keys. A narrow search (isNarrowSearch) materialises its matches before
  * sorting them.
  */
+export interface PageOptions {
+  filter: ContactFilter;
+  sort: string;
+  limit: number;
+  after?: Position;
+  until?: Position;
+  /** The select list; a contact's own columns (CONTACT_COLUMNS) unless given. */
+  columns?: string;
+  narrow?: boolean;
+}
+
 export function pageQuery(
   workspaceId: string,
-  filter: ContactFilter,
-  sort: string,
-  limit: number,
-  after?: Position,
-  columns = CONTACT_COLUMNS,
-  narrow = false,
-  until?: Position,
+  { filter, sort, limit, after, until, columns = CONTACT_COLUMNS, narrow = false }: PageOptions,
 ) {
   const descending = sort.startsWith("-");
   const spec = SORTS[descending ? sort.slice(1) : sort];

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Db } from "../db/db.ts";
+import { parseIfMatch } from "../http/if-match.ts";
 import { invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { tagName, tagNames } from "./fields.ts";
@@ -13,7 +14,6 @@ import {
   deleteContact,
   getContact,
   listContacts,
-  parseIfMatch,
   patchContact,
 } from "./store.ts";
 

@@ -1,12 +1,26 @@
-import type { Actor } from "../audit/store.ts";
-import { recordEvent } from "../audit/store.ts";
+import type { Actor } from "../audit/repository.ts";
+import { recordEvent } from "../audit/repository.ts";
 import { constraintOf, type Db, type Queryable, sqlState } from "../db/db.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
-import { addTags, findTagIds, removeTag, replaceTags } from "../tags/store.ts";
-import type { Workspace } from "../workspaces/store.ts";
+import { addTags, findTagIds, removeTag, replaceTags } from "../tags/repository.ts";
+import type { Workspace } from "../workspaces/repository.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { type ContactFields, type ContactInput, FIELD_COLUMNS, identityError, normaliseContact } from "./input.ts";
-import { CONTACT_COLUMNS, type ContactFilter, isNarrowSearch, pageQuery, whereClause } from "./query.ts";
+import { type ContactFields, type ContactInput, identityError, normaliseContact } from "./input.ts";
+import { type ContactFilter, isNarrowSearch } from "./query.ts";
+import {
+  bumpVersion,
+  type ContactRow,
+  countMatching,
+  deleteContactRow,
+  holderOf,
+  insertAuditedContact,
+  insertContact,
+  selectContact,
+  selectPage,
+  updateContactFields,
+} from "./repository.ts";
+
+export type { ContactRow } from "./repository.ts";
 
 /** A contact as the API shows it. */
 export interface Contact {
@@ -24,23 +38,6 @@ export interface Contact {
   lastSeenAt: string | null;
   version: number;
   identities: { channel: string; address: string; lastSeenAt: string | null }[];
-}
-
-export interface ContactRow {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  external_id: string | null;
-  created_at: string;
-  updated_at: string;
-  last_seen_at: string | null;
-  version: number;
-  tags: string[];
-  identities?: Contact["identities"];
 }
 
 export function contactFromRow(row: ContactRow): Contact {
@@ -61,13 +58,6 @@ export function contactFromRow(row: ContactRow): Contact {
     identities: row.identities ?? [],
   };
 }
-
-/** A contact row (selected with CONTACT_COLUMNS as `alias`) as the API's JSON, for the audit log. */
-const auditJson = (alias: string) => `jsonb_build_object('id', ${alias}.id, 'firstName', ${alias}.first_name,
-  'lastName', ${alias}.last_name, 'email', ${alias}.email, 'phone', ${alias}.phone, 'language', ${alias}.language,
-  'timezone', ${alias}.timezone, 'externalId', ${alias}.external_id, 'tags', ${alias}.tags,
-  'createdAt', ${alias}.created_at, 'updatedAt', ${alias}.updated_at, 'lastSeenAt', ${alias}.last_seen_at,
-  'version', ${alias}.version)`;
 
 const UNIQUE_FIELDS: Record<string, "email" | "phone" | "externalId"> = {
   contacts_email_key: "email",
@@ -104,24 +94,16 @@ async function conflict(
 ) {
   const field = uniqueFieldOf(error);
   if (!field) throw error;
-  const value = fields[field];
-  const [row] = await db.query<{ id: string }>(
-    `select id from contacts where workspace_id = $1 and ${field === "email" ? "lower(email) = lower($2)" : `${FIELD_COLUMNS[field]} = $2`}
-     and id <> coalesce($3::uuid, '00000000-0000-0000-0000-000000000000') limit 1`,
-    [workspaceId, value, selfId ?? null],
-  );
+  const holder = await holderOf(db, workspaceId, field, fields[field], selfId);
   return new Problem(409, `Another contact of this workspace already has this ${FIELD_NAMES[field]}.`, {
     field,
-    conflictingContactId: row?.id ?? null,
+    conflictingContactId: holder ?? null,
     errors: [{ field, message: `is already used by another contact` }],
   });
 }
 
 async function loadContact(db: Queryable, workspaceId: string, id: string, lock = false): Promise<Contact | undefined> {
-  const [row] = await db.query<ContactRow>(
-    `select ${CONTACT_COLUMNS} from contacts c where c.workspace_id = $1 and c.id = $2${lock ? " for update" : ""}`,
-    [workspaceId, id],
-  );
+  const row = await selectContact(db, workspaceId, id, { lock });
   return row && contactFromRow(row);
 }
 
@@ -141,27 +123,10 @@ export async function createContact(db: Db, workspace: Workspace, actor: Actor, 
   const { fields, tags } = checked(input, workspace);
   const missing = identityError(fields);
   if (missing) throw invalid([missing]);
-  const keys = Object.keys(fields) as (keyof ContactFields)[];
-  const params = [workspace.id, ...keys.map((k) => fields[k])];
-  const insert = `insert into contacts as c (workspace_id${keys.map((k) => `, ${FIELD_COLUMNS[k]}`).join("")})
-    values ($1${keys.map((_, i) => `, $${i + 2}`).join("")}) returning ${CONTACT_COLUMNS}`;
   try {
-    if (!tags?.length) {
-      // The usual create (a bot reporting a new contact): the contact and its audit row in
-      // one statement, which commits both or neither, in one round trip.
-      const n = params.length;
-      const [row] = await db.query<ContactRow>(
-        `with created as (${insert}), audit as (
-           insert into audit_events (workspace_id, action, actor_type, actor_id, contact_id, after)
-           select $1, 'contact.created', $${n + 1}, $${n + 2}, created.id, ${auditJson("created")} from created)
-         select * from created`,
-        [...params, actor.type, actor.id],
-      );
-      return contactFromRow(row as ContactRow);
-    }
+    if (!tags?.length) return contactFromRow(await insertAuditedContact(db, workspace.id, actor, fields));
     return await db.transaction(async (tx) => {
-      const [row] = await tx.query<ContactRow>(insert, params);
-      const id = (row as ContactRow).id;
+      const { id } = await insertContact(tx, workspace.id, fields);
       await addTags(tx, workspace.id, id, tags);
       const contact = (await loadContact(tx, workspace.id, id)) as Contact;
       await recordEvent(tx, workspace.id, actor, "contact.created", { contactId: id, after: contact });
@@ -171,20 +136,6 @@ export async function createContact(db: Db, workspace: Workspace, actor: Actor, 
     if (sqlState(error) === "23505") throw await conflict(db, workspace.id, error, fields);
     throw error;
   }
-}
-
-/** The version an `If-Match` header names, `*` for any, or undefined when absent. */
-export function parseIfMatch(header: string | undefined): number | "*" | undefined {
-  if (header === undefined) return undefined;
-  const value = header.trim();
-  if (value === "*") return "*";
-  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(value);
-  if (!match) {
-    throw new Problem(400, 'If-Match must be a version in quotes, as the ETag gave it ("3").', {
-      errors: [{ field: "If-Match", message: "is malformed" }],
-    });
-  }
-  return Number(match[1]);
 }
 
 const staleVersion = (current: Contact) =>
@@ -212,10 +163,7 @@ async function changeContact(
       if (!before) throw notFound("contact");
       if (typeof ifMatch === "number" && ifMatch !== before.version) throw staleVersion(before);
       await change(tx, before);
-      await tx.query(
-        "update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = $2",
-        [workspace.id, id],
-      );
+      await bumpVersion(tx, workspace.id, id);
       const after = (await loadContact(tx, workspace.id, id)) as Contact;
       await recordEvent(tx, workspace.id, actor, action, { contactId: id, ...changedFields(before, after) });
       return after;
@@ -249,7 +197,6 @@ export async function patchContact(
   ifMatch: number | "*" | undefined,
 ): Promise<Contact> {
   const { fields, tags } = checked(input, workspace);
-  const keys = Object.keys(fields) as (keyof ContactFields)[];
   return changeContact(
     db,
     workspace,
@@ -260,13 +207,7 @@ export async function patchContact(
     async (tx, before) => {
       const missing = identityError({ ...before, ...fields });
       if (missing) throw invalid([missing]);
-      if (keys.length) {
-        await tx.query(
-          `update contacts set ${keys.map((k, i) => `${FIELD_COLUMNS[k]} = $${i + 3}`).join(", ")}
-           where workspace_id = $1 and id = $2`,
-          [workspace.id, id, ...keys.map((k) => fields[k])],
-        );
-      }
+      await updateContactFields(tx, workspace.id, id, fields);
       if (tags) await replaceTags(tx, workspace.id, id, tags);
     },
     fields,
@@ -284,7 +225,7 @@ export async function deleteContact(
     const before = await loadContact(tx, workspace.id, id, true);
     if (!before) throw notFound("contact");
     if (typeof ifMatch === "number" && ifMatch !== before.version) throw staleVersion(before);
-    await tx.query("delete from contacts where workspace_id = $1 and id = $2", [workspace.id, id]);
+    await deleteContactRow(tx, workspace.id, id);
     await recordEvent(tx, workspace.id, actor, "contact.deleted", { contactId: id, before });
   });
 }
@@ -333,8 +274,13 @@ export async function listContacts(db: Queryable, workspace: Workspace, request:
   const filter = await resolveFilter(db, workspace.id, request);
   if (!filter) return { items: [], nextCursor: null };
   const narrow = await isNarrowSearch(db, workspace.id, filter, request.sort);
-  const { sql, params } = pageQuery(workspace.id, filter, request.sort, request.limit + 1, after, undefined, narrow);
-  const rows = await db.query<ContactRow & { sort_key: string }>(sql, params);
+  const rows = await selectPage(db, workspace.id, {
+    filter,
+    sort: request.sort,
+    limit: request.limit + 1,
+    after,
+    narrow,
+  });
   const more = rows.length > request.limit;
   const page = more ? rows.slice(0, request.limit) : rows;
   const last = page.at(-1);
@@ -354,10 +300,5 @@ export async function countContacts(
 ) {
   const filter = await resolveFilter(db, workspace.id, request);
   if (!filter) return 0;
-  const { where, params } = whereClause(workspace.id, filter);
-  const [row] = await db.query<{ count: number }>(
-    `select count(*)::int as count from contacts c where ${where}`,
-    params,
-  );
-  return row?.count ?? 0;
+  return countMatching(db, workspace.id, filter);
 }

@@ -1,4 +1,4 @@
-import type { Actor } from "../audit/store.ts";
+import type { Actor } from "../audit/repository.ts";
 import type { Queryable } from "../db/db.ts";
 
 export type Status = "queued" | "sent" | "delivered" | "read" | "failed";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyBaseLogger } from "fastify";
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import { ProviderError, sendEmail, sendSms, sendWhatsApp } from "../channels/providers.ts";
 import { SecretsUnreadable } from "../channels/secrets.ts";
 import { loadChannel } from "../channels/service.ts";

@@ -1,4 +1,4 @@
-import type { Actor } from "../audit/store.ts";
+import type { Actor } from "../audit/repository.ts";
 import { listTemplates, templateParameters } from "../channels/providers.ts";
 import { notConfigured, providerProblem } from "../channels/routes.ts";
 import { loadChannel } from "../channels/service.ts";
@@ -8,7 +8,7 @@ import type { Db } from "../db/db.ts";
 import { type FieldError, invalid } from "../http/problem.ts";
 import { type Channel, checkAddress } from "../identities/address.ts";
 import { identitiesOf } from "../identities/repository.ts";
-import type { Workspace } from "../workspaces/store.ts";
+import type { Workspace } from "../workspaces/repository.ts";
 import { createConversation, insertMessage, lastInbound } from "./repository.ts";
 
 export const WINDOW_MS = 24 * 60 * 60 * 1000;

@@ -39,16 +39,18 @@ export interface MaintenanceOptions {
   intervalMs?: number;
   /** Where a failed background pass is reported (default: stderr). */
   onError?: (error: unknown) => void;
+  /** Told what each pass did (the tables it analysed or vacuumed; often none). */
+  onPass?: (done: TableMaintenance[]) => void;
 }
 
 interface State {
-  /** The pass running now, and whether another was asked for meanwhile. */
+  /** The pass running now (the next one chains after it). */
   running?: Promise<unknown>;
-  again: boolean;
   soon?: NodeJS.Timeout;
   periodic?: NodeJS.Timeout;
   stopped: boolean;
   onError: (error: unknown) => void;
+  onPass?: (done: TableMaintenance[]) => void;
   /** Tables start-up found in need of a vacuum, left for the first background pass. */
   deferred: string[];
   /** Resolved each time the database has no pass running or asked for. */
@@ -61,7 +63,6 @@ function stateOf(db: Db): State {
   let state = states.get(db);
   if (!state) {
     state = {
-      again: false,
       stopped: false,
       deferred: [],
       idle: [],
@@ -192,7 +193,7 @@ async function pass(db: Db, options: PassOptions): Promise<{ done: TableMaintena
 }
 
 function settle(state: State) {
-  if (state.running || state.soon || state.again) return;
+  if (state.running || state.soon) return;
   for (const resolve of state.idle.splice(0)) resolve();
 }
 
@@ -214,7 +215,11 @@ function enqueue<T>(state: State, fn: () => Promise<T>): Promise<T> {
 export function maintainTables(db: Db): Promise<TableMaintenance[]> {
   if (db.kind !== "pglite") return Promise.resolve([]);
   const state = stateOf(db);
-  return enqueue(state, async () => (await pass(db, { sizes: false, vacuum: state.deferred.splice(0) })).done);
+  return enqueue(state, async () => {
+    const { done } = await pass(db, { sizes: false, vacuum: state.deferred.splice(0) });
+    state.onPass?.(done);
+    return done;
+  });
 }
 
 /**
@@ -246,6 +251,7 @@ export async function startMaintenance(db: Db, options: MaintenanceOptions = {})
   if (db.kind !== "pglite") return;
   const state = stateOf(db);
   if (options.onError) state.onError = options.onError;
+  state.onPass = options.onPass;
   const { deferred } = await enqueue(state, () => pass(db, { sizes: true, analyzeOnly: true }));
   state.deferred.push(...deferred);
   if (state.stopped) return;

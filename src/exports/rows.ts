@@ -112,12 +112,12 @@ export async function* keysetBatches<Row extends Keyed>(
   /** Rows after `after`: up to `until` (at most `cap`) when it is known, else a batch of them. */
   const read = (after?: Position, until?: Position): Promise<Row[]> => {
     const limit = until ? cap : batchSize;
-    const { sql, params } = pageQuery(workspaceId, filter, sort, limit, after, select, narrow, until);
+    const { sql, params } = pageQuery(workspaceId, { filter, sort, limit, after, until, columns: select, narrow });
     return settle(db.query<Row>(sql, params));
   };
   /** Where the batch after `after` ends, when it is a full one. */
   const end = (after?: Position): Promise<Position | undefined> => {
-    const { sql, params } = pageQuery(workspaceId, filter, sort, batchSize, after, "c.id", narrow);
+    const { sql, params } = pageQuery(workspaceId, { filter, sort, limit: batchSize, after, columns: "c.id", narrow });
     params.push(batchSize - 1);
     const found = db.query<Keyed>(`select id, sort_key from (${sql}) as page offset $${params.length}`, params);
     return settle(found.then(([row]) => (row ? { sort, key: String(row.sort_key), id: row.id } : undefined)));

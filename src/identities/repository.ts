@@ -1,4 +1,4 @@
-import { type Actor, recordEvent } from "../audit/store.ts";
+import { type Actor, recordEvent } from "../audit/repository.ts";
 import type { ContactFields } from "../contacts/input.ts";
 import { type Contact, getContact } from "../contacts/store.ts";
 import { type Db, type Queryable, sqlState } from "../db/db.ts";

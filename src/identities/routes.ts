@@ -6,7 +6,7 @@ import { normaliseContact } from "../contacts/input.ts";
 import type { Db } from "../db/db.ts";
 import { type FieldError, invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
-import type { Workspace } from "../workspaces/store.ts";
+import type { Workspace } from "../workspaces/repository.ts";
 import { type Channel, checkAddress } from "./address.ts";
 import { type IdentifyRequest, identify, removeIdentity } from "./repository.ts";
 import { IdentifyAnswer, IdentifyBody, IdentityParams } from "./schema.ts";

@@ -1,3 +1,4 @@
+import { isCountryCode } from "../contacts/fields.ts";
 import { type ContactFields, type ContactInput, identityError, normaliseContact } from "../contacts/input.ts";
 import type { FieldError } from "../http/problem.ts";
 import { CHANNELS, type Channel, normaliseAddress } from "../identities/address.ts";
@@ -192,8 +193,9 @@ function withCallingCode(
   );
   const calling = codes.find((code) => /^\+?\d{1,4}$/.test(code));
   if (calling) return `+${calling.replace("+", "")} ${number}`;
-  const country = codes.find((code) => /^[A-Za-z]{2}$/.test(code));
-  if (country) input.phoneCountry = country.toUpperCase();
+  // A country we do not know leaves the number to the workspace's default country.
+  const country = codes.map((code) => code.toUpperCase()).find((code) => isCountryCode(code));
+  if (country) input.phoneCountry = country;
   return number;
 }
 

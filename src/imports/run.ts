@@ -1,4 +1,4 @@
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import type { Db } from "../db/db.ts";
 import { maintainSoon } from "../db/maintenance.ts";
 import type { Job, Lease } from "../jobs/runner.ts";

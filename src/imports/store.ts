@@ -1,4 +1,4 @@
-import { type Actor, recordEvent } from "../audit/store.ts";
+import { type Actor, recordEvent } from "../audit/repository.ts";
 import type { Db, Queryable } from "../db/db.ts";
 import type { FieldError } from "../http/problem.ts";
 import type { Mapping } from "./mapping.ts";

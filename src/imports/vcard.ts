@@ -27,13 +27,8 @@ const READ = new Set(["VERSION", "FN", "N", "EMAIL", "TEL", "LANG", "TZ", "UID",
 
 /** Whether text (the start of a decoded file) is a vCard file. */
 export function looksLikeVcard(text: string): boolean {
-  return /^\s*BEGIN:VCARD\s*$/im.test(
-    text
-      .replace(/^\uFEFF/, "")
-      .slice(0, 4096)
-      .split(/\r\n|\r|\n/, 8)
-      .join("\n"),
-  );
+  // Its first line that is not blank, after a BOM.
+  return /^BEGIN:VCARD[ \t]*(\r|\n|$)/i.test(text.replace(/^\uFEFF/, "").trimStart());
 }
 
 /** The columns for a file: the base ones, with `EMAIL 2`, `TEL 2`, … as its cards need them. */
@@ -335,5 +330,7 @@ export function decodeQuotedPrintable(value: string, charset?: string): string {
   } catch {
     decoder = new TextDecoder("utf-8");
   }
-  return decoder.decode(new Uint8Array(bytes));
+  // Streamed, then flushed: Node 20's one-shot decode reads windows-1252 as ISO-8859-1
+  // (0x80 "€" comes out as U+0080); its streaming decoder does not.
+  return decoder.decode(new Uint8Array(bytes), { stream: true }) + decoder.decode();
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { type ContactFields, FIELD_COLUMNS } from "../contacts/input.ts";
 import type { Queryable } from "../db/db.ts";
+import { catalogueTags, linkTags } from "../tags/repository.ts";
 import { type CheckedRow, creationError, describeErrors } from "./rows.ts";
 import type { BatchCounts, OnDuplicate } from "./store.ts";
 
@@ -159,7 +160,7 @@ export async function writeBatch(tx: Queryable, rows: CheckedRow[], options: Bat
   }
 
   const targets = [...byId.values()];
-  const tagIds = await catalogueTags(tx, workspaceId, targets);
+  const tagIds = await catalogueBatchTags(tx, workspaceId, targets);
   await insertContacts(
     tx,
     workspaceId,
@@ -313,21 +314,12 @@ async function updateContacts(tx: Queryable, workspaceId: string, targets: Targe
 }
 
 /** The ids of the batch's tags by lower-cased name; new names join the catalogue. */
-async function catalogueTags(tx: Queryable, workspaceId: string, targets: Target[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for (const target of targets)
-    for (const tag of target.tags) if (!names.has(tag.toLowerCase())) names.set(tag.toLowerCase(), tag);
-  if (names.size === 0) return new Map();
-  await tx.query(
-    `insert into tags (workspace_id, name) select $1, n from unnest($2::text[]) n
-     on conflict (workspace_id, lower(name)) do nothing`,
-    [workspaceId, [...names.values()]],
+function catalogueBatchTags(tx: Queryable, workspaceId: string, targets: Target[]): Promise<Map<string, string>> {
+  return catalogueTags(
+    tx,
+    workspaceId,
+    targets.flatMap((target) => [...target.tags]),
   );
-  const rows = await tx.query<{ id: string; key: string }>(
-    "select id, lower(name) as key from tags where workspace_id = $1 and lower(name) = any($2::text[])",
-    [workspaceId, [...names.keys()]],
-  );
-  return new Map(rows.map((r) => [r.key, r.id]));
 }
 
 /** Adds the batch's tags; a contact that gains one is a new version. */
@@ -349,14 +341,9 @@ async function tagContacts(
       linked.push(id);
     }
   }
-  const added = await tx.query<{ contact_id: string }>(
-    `insert into contact_tags (workspace_id, contact_id, tag_id)
-     select $1, c, t from unnest($2::uuid[], $3::uuid[]) as u(c, t)
-     on conflict do nothing returning contact_id`,
-    [workspaceId, contactIds, linked],
-  );
+  const added = await linkTags(tx, workspaceId, { contactIds, tagIds: linked });
   const newIds = new Set(targets.filter((t) => t.isNew).map((t) => t.id));
-  const bump = [...new Set(added.map((r) => r.contact_id))].filter((id) => !changed.has(id) && !newIds.has(id));
+  const bump = [...added].filter((id) => !changed.has(id) && !newIds.has(id));
   if (bump.length) {
     await tx.query(
       "update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])",

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { databases, freshDatabase } from "../../test/server.ts";
 import type { Db } from "../db/db.ts";
-import { createWorkspace } from "../workspaces/store.ts";
+import { createWorkspace } from "../workspaces/repository.ts";
 import { enqueueJob, type Job, JobRunner, Lease, LeaseLost } from "./runner.ts";
 
 async function until(check: () => Promise<boolean>, timeoutMs = 30_000) {

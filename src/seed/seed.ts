@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Queryable } from "../db/db.ts";
 import { maintainTables } from "../db/maintenance.ts";
-import { createWorkspace, findWorkspaceBySlug, type Workspace } from "../workspaces/store.ts";
+import { createWorkspace, findWorkspaceBySlug, type Workspace } from "../workspaces/repository.ts";
 import { generateContact, SEED_TAGS, type Timeline } from "./generate.ts";
 
 export interface SeedProgress {

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
-import { recordEvent } from "../audit/store.ts";
+import { recordEvent } from "../audit/repository.ts";
 import { tagName } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
-import { sqlState } from "../db/db.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
-import { listTags } from "./store.ts";
+import { deleteTag, insertTag, listTags } from "./repository.ts";
 
 const Tag = Type.Object({ name: Type.String(), contactCount: Type.Integer() });
 
@@ -48,13 +47,12 @@ export const tagRoutes =
       async (request, reply) => {
         const name = checkedName(request.body.name, "name");
         const workspaceId = request.auth.workspace.id;
-        try {
-          await db.transaction(async (tx) => {
-            await tx.query("insert into tags (workspace_id, name) values ($1, $2)", [workspaceId, name]);
-            await recordEvent(tx, workspaceId, request.auth.actor, "tag.created", { details: { name } });
-          });
-        } catch (error) {
-          if (sqlState(error) !== "23505") throw error;
+        const created = await db.transaction(async (tx) => {
+          if (!(await insertTag(tx, workspaceId, name))) return false;
+          await recordEvent(tx, workspaceId, request.auth.actor, "tag.created", { details: { name } });
+          return true;
+        });
+        if (!created) {
           throw new Problem(409, `The tag "${name}" already exists (names are compared regardless of case).`, {
             field: "name",
             errors: [{ field: "name", message: "already exists" }],
@@ -79,13 +77,10 @@ export const tagRoutes =
         const name = checkedName(request.params.name, "name");
         const workspaceId = request.auth.workspace.id;
         const deleted = await db.transaction(async (tx) => {
-          const rows = await tx.query<{ name: string }>(
-            "delete from tags where workspace_id = $1 and lower(name) = lower($2) returning name",
-            [workspaceId, name],
-          );
-          if (rows[0])
-            await recordEvent(tx, workspaceId, request.auth.actor, "tag.deleted", { details: { name: rows[0].name } });
-          return rows.length > 0;
+          const deletedName = await deleteTag(tx, workspaceId, name);
+          if (deletedName === undefined) return false;
+          await recordEvent(tx, workspaceId, request.auth.actor, "tag.deleted", { details: { name: deletedName } });
+          return true;
         });
         if (!deleted) throw notFound("tag");
         return reply.code(204).send(null);

@@ -125,7 +125,7 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     await dialog().waitFor({ state: "detached" });
     const emma = await contactNamed("Emma");
     expect(emma).toMatchObject({ language: "fr", phone: "+49301234567", timezone: "Europe/Amsterdam" });
-  });
+  }, 120_000);
 
   it("shows the error of a text that names nothing, beside its field, and Save sends nothing", async () => {
     await page.getByRole("button", { name: "Close contact" }).click();
@@ -139,6 +139,9 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     await dialog().getByText("“Dutchx” is not a language in the list").waitFor();
     expect(await describedError(language)).toContain("“Dutchx” is not a language in the list");
     await dialog().getByRole("button", { name: "Save" }).click();
+    // The refused Save takes the user to the field, so its error is read out.
+    await page.waitForFunction(() => document.activeElement?.getAttribute("aria-invalid") === "true");
+    expect(await language.evaluate((input) => input === document.activeElement)).toBe(true);
     // Enter in the field itself (no blur) is refused the same way.
     await language.click();
     await page.keyboard.press("End");
@@ -155,7 +158,7 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     expect(writes[before]).toMatchObject({ method: "POST", body: { firstName: "Femke", language: "nl" } });
   });
 
-  it("does the same for Timezone and Phone country, and clearing a field clears its value", async () => {
+  it("does the same for Timezone and Phone country", async () => {
     await page.getByRole("button", { name: "Close contact" }).click();
     const before = writes.length;
     await openAddContact("Gert");
@@ -181,8 +184,10 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     await dialog().waitFor({ state: "detached" });
     expect(writes.slice(before)).toHaveLength(1);
     expect(await contactNamed("Gert")).toMatchObject({ timezone: "America/Sao_Paulo" });
+  }, 120_000);
 
-    // The panel's edit form follows the same rule, and an emptied field saves no value.
+  it("follows the same rule in the panel's edit form, where an emptied field saves no value", async () => {
+    const before = writes.length;
     await panel().getByRole("button", { name: "Edit details" }).click();
     const form = panel().getByRole("form", { name: "Edit details" });
     const language = combobox(form, "Language");
@@ -197,10 +202,10 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     await leave(form);
     await form.getByRole("button", { name: "Save details" }).click();
     await form.waitFor({ state: "detached" });
-    expect(writes.slice(before + 1)).toHaveLength(1);
-    expect(writes[before + 1]).toMatchObject({ method: "PATCH", body: { language: "en", timezone: null } });
+    expect(writes.slice(before)).toHaveLength(1);
+    expect(writes[before]).toMatchObject({ method: "PATCH", body: { language: "en", timezone: null } });
     expect(await contactNamed("Gert")).toMatchObject({ language: "en", timezone: null });
-  });
+  }, 120_000);
 
   it("ran without script errors", () => {
     expect(pageErrors).toEqual([]);

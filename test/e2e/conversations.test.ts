@@ -5,6 +5,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inboundPayload, postWebhook, statusPayload } from "../meta.ts";
 import { createWorkspace, startServer, type TestServer, type Workspace } from "../server.ts";
 import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
 
@@ -82,15 +83,36 @@ const TEMPLATES = {
   paging: { cursors: { before: "QVFIU", after: "QVFIU" } },
 };
 
-/** Meta's Graph API as far as this test needs it: the template list of a business account. */
-async function startMeta(businessAccountId: string) {
+/**
+ * Meta's Graph API as far as this test needs it: the template list of a business account
+ * and sending a message from a phone number (`sent()` resolves with the next one's body).
+ */
+async function startMeta(businessAccountId: string, phoneNumberId: string) {
   const requests: string[] = [];
+  const waiting: ((body: Record<string, unknown>) => void)[] = [];
   const server: Server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     const path = new URL(req.url ?? "/", "http://meta.test").pathname;
     if (req.method === "GET" && path.endsWith(`/${businessAccountId}/message_templates`)) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(TEMPLATES));
+      return;
+    }
+    if (req.method === "POST" && path.endsWith(`/${phoneNumberId}/messages`)) {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk: Buffer) => chunks.push(chunk));
+      req.on("end", () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(
+          JSON.stringify({
+            messaging_product: "whatsapp",
+            contacts: [{ input: String(body.to), wa_id: String(body.to).replace("+", "") }],
+            messages: [{ id: "wamid.OUT1" }],
+          }),
+        );
+        waiting.shift()?.(body);
+      });
       return;
     }
     res.writeHead(400, { "content-type": "application/json" });
@@ -102,6 +124,7 @@ async function startMeta(businessAccountId: string) {
   return {
     baseUrl: `http://127.0.0.1:${port}/v21.0`,
     requests,
+    sent: () => new Promise<Record<string, unknown>>((resolve) => waiting.push(resolve)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -119,7 +142,7 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
 
   beforeAll(async () => {
     buildWebIfStale();
-    [smtp, meta] = await Promise.all([startSmtp(), startMeta("998877")]);
+    [smtp, meta] = await Promise.all([startSmtp(), startMeta("998877", "112233")]);
     // The SMTP server and Meta's stand-in listen on loopback, which channels refuse unless allowed.
     server = await startServer("pglite", { CHANNELS_ALLOW_PRIVATE: "1" });
     workspace = await createWorkspace(server, "Acme Support");
@@ -312,6 +335,44 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
     expect(await seriousViolations()).toEqual([]);
     await dialog().getByRole("button", { name: "Cancel" }).click();
     await dialog().waitFor({ state: "detached" });
+  });
+
+  it("offers free text once the contact wrote on WhatsApp, and follows the message to read", async () => {
+    const inbound = inboundPayload("112233", "31612345678", "Zoë", "wamid.IN1", "Hi, where is my order?");
+    const posted = await postWebhook(server.origin, inbound, undefined, "app-secret-for-tests");
+    expect(posted.status, posted.text).toBe(200);
+    await page.reload();
+    await panel().getByRole("heading", { name: "Zoë de Vries" }).waitFor();
+    await panel().getByRole("region", { name: "Conversations" }).getByText("Hi, where is my order?").waitFor();
+
+    await panel().getByRole("button", { name: "Start new conversation" }).click();
+    await dialog()
+      .getByRole("radiogroup", { name: "Channel" })
+      .getByRole("radio", { name: /WhatsApp/ })
+      .check({ force: true });
+    await dialog()
+      .getByText(/wrote in the last 24 hours/)
+      .waitFor();
+    expect(await dialog().getByRole("combobox", { name: "Template" }).count()).toBe(0);
+    await dialog().getByRole("textbox", { name: "Message" }).fill("It ships today, Zoë.");
+    const sent = meta.sent();
+    await dialog().getByRole("button", { name: "Send" }).click();
+    await dialog().waitFor({ state: "detached" });
+    const body = await sent;
+    expect(body).toMatchObject({ messaging_product: "whatsapp", type: "text", text: { body: "It ships today, Zoë." } });
+
+    const conversations = panel().getByRole("region", { name: "Conversations" });
+    const messages = conversations.getByRole("list", { name: "Messages" });
+    await messages.getByRole("listitem").filter({ hasText: "It ships today" }).getByText("sent").waitFor();
+    // Meta reports it read: the open conversation shows it without a reload.
+    const read = await postWebhook(
+      server.origin,
+      statusPayload("112233", [{ id: "wamid.OUT1", status: "read" }]),
+      undefined,
+      "app-secret-for-tests",
+    );
+    expect(read.status, read.text).toBe(200);
+    await messages.getByRole("listitem").filter({ hasText: "It ships today" }).getByText("read").waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

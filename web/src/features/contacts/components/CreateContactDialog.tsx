@@ -33,10 +33,10 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
     setErrors(NO_ERRORS);
   };
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // A combobox showing text that names nothing would save something else than it shows.
-    if (combos.refuse()) return;
+    if (combos.refuse(event.currentTarget)) return;
     if (isBlank(draft)) {
       setErrors({ fields: {}, form: "Fill in at least a name, an email, a phone number or an external ID." });
       return;

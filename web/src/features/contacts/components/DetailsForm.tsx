@@ -23,10 +23,10 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
   const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(initial, onDone);
   const combos = useComboProblems();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     // A combobox showing text that names nothing would save something else than it shows.
-    if (combos.refuse()) return;
+    if (combos.refuse(event.currentTarget)) return;
     const changes = patchInput(before, draft);
     if (Object.keys(changes).length === 0) onDone();
     else send(changes);

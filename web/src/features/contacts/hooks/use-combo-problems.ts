@@ -23,9 +23,12 @@ export function useComboProblems() {
   }, []);
   return {
     report,
-    refuse: () => {
+    /** At submit: whether to stop. When it must, the first such field of `form` takes the focus, so its error is read out. */
+    refuse: (form?: HTMLFormElement) => {
       const blocked = Object.keys(problems).length > 0;
       setRefused(blocked);
+      // React Aria keeps the native validity of a combobox in step with its text.
+      if (blocked) form?.querySelector<HTMLElement>("[role=combobox]:invalid")?.focus();
       return blocked;
     },
     shown: refused ? problems : NONE,

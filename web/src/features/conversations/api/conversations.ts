@@ -4,6 +4,8 @@ import type { Conversation, Message, Page, StartConversation } from "./types.ts"
 
 /** While a message is on its way its status changes on the server; the panel asks again this often. */
 export const STATUS_POLL_MS = 2_000;
+/** Otherwise the panel still looks for new messages from the contact now and then. */
+export const IDLE_POLL_MS = 30_000;
 
 const inFlight = (message: Message | null | undefined) =>
   message?.direction === "out" && (message.status === "queued" || message.status === "sent");
@@ -22,7 +24,9 @@ export const useConversations = (contactId: string) =>
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.items.some((c) => inFlight(c.lastMessage))) ? STATUS_POLL_MS : false,
+      query.state.data?.pages.some((page) => page.items.some((c) => inFlight(c.lastMessage)))
+        ? STATUS_POLL_MS
+        : IDLE_POLL_MS,
   });
 
 export const messagesKey = (conversationId: string) => ["conversations", "messages", conversationId] as const;
@@ -40,7 +44,7 @@ export const useMessages = (conversationId: string, enabled = true) =>
     getNextPageParam: (last) => last.nextCursor,
     enabled,
     refetchInterval: (query) =>
-      query.state.data?.pages.some((page) => page.items.some(inFlight)) ? STATUS_POLL_MS : false,
+      query.state.data?.pages.some((page) => page.items.some(inFlight)) ? STATUS_POLL_MS : IDLE_POLL_MS,
   });
 
 export const startConversation = ({ contactId, body }: { contactId: string; body: StartConversation }) =>

@@ -39,6 +39,9 @@ interface StartConversationDialogProps {
   onStarted?: (conversationId: string) => void;
 }
 
+/** The server sends an SMS of at most ten parts (1,600 characters). */
+const MAX_SMS_PARTS = 10;
+
 const time = new Intl.DateTimeFormat(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit" });
 
 /**
@@ -301,6 +304,13 @@ function ChannelChoice({
 function SegmentCount({ text }: { text: string }) {
   const { segments, encoding, remaining } = smsSegments(text);
   if (segments === 0) return <>Up to 160 characters go in one SMS.</>;
+  if (segments > MAX_SMS_PARTS) {
+    return (
+      <span aria-live="polite">
+        {segments} SMS parts ({encoding}): more than the {MAX_SMS_PARTS} parts a message may have. Shorten it.
+      </span>
+    );
+  }
   return (
     <span aria-live="polite">
       {segments} SMS {segments === 1 ? "part" : "parts"} ({encoding}), {remaining} characters left in this part

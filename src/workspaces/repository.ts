@@ -99,6 +99,11 @@ export async function updateWorkspace(
   return workspaceFromRow(row as WorkspaceRow);
 }
 
+/** Serialises first-run setups in one transaction: two racing must not both succeed. */
+export async function lockSetup(tx: Queryable) {
+  await tx.query("select pg_advisory_xact_lock(72634002)");
+}
+
 /** Whether any workspace exists: none means a new server, which only first-run setup can open. */
 export async function anyWorkspaceExists(db: Queryable): Promise<boolean> {
   const [row] = await db.query<{ exists: boolean }>("select exists (select 1 from workspaces) as exists");
