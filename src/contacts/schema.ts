@@ -20,7 +20,7 @@ export const Contact = Type.Object(
     version: Type.Integer(),
     identities: Type.Array(
       Type.Object({
-        channel: Type.String(),
+        channel: Type.Union(["email", "whatsapp", "sms", "webchat", "api"].map((c) => Type.Literal(c))),
         address: Type.String(),
         lastSeenAt: Nullable(Type.String({ format: "date-time" })),
       }),

@@ -2,7 +2,13 @@ import { PassThrough, pipeline, Readable } from "node:stream";
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { recordEvent } from "../audit/repository.ts";
-import { type ContactCells, type ContactColumn, contactColumns, sheetColumns } from "../contacts/columns.ts";
+import {
+  type ContactCells,
+  type ContactColumn,
+  contactColumns,
+  FIXED_COLUMNS,
+  sheetColumns,
+} from "../contacts/columns.ts";
 import { type ContactFilter, DEFAULT_SORT } from "../contacts/query.ts";
 import { ListQuery } from "../contacts/schema.ts";
 import { resolveFilter } from "../contacts/store.ts";
@@ -130,8 +136,7 @@ export const exportRoutes =
         schema: {
           tags: ["contacts"],
           summary: "Export the filtered list or a selection as .xlsx or CSV, streamed (admin)",
-          description:
-            "Columns: ID, First name, Last name, Email, Phone, Language, Timezone, External ID, Tags, Created at, Updated at, Last seen at, Identities (channel:address joined by a comma).",
+          description: `Columns: ${FIXED_COLUMNS.map((column) => column.header).join(", ")}.`,
           querystring: ExportQuery,
           produces: [...new Set(FORMAT_NAMES.map((f) => FORMATS[f].contentType))],
           response: {

@@ -96,6 +96,11 @@ describe.skipIf(!browserAvailable())("first run in Chromium", () => {
       await page.getByRole("tab", { name: "Webhooks", selected: true }).waitFor();
       await page.goBack();
       await page.getByRole("tab", { name: "Channels", selected: true }).waitFor();
+      // The session ends under the open page: its next request answers 401, and the app signs in again.
+      await page.context().clearCookies();
+      await page.getByRole("link", { name: "Studio" }).click();
+      await at(page, "/login");
+      await page.getByRole("heading", { name: "Sign in to Contacts" }).waitFor();
       await page.context().close();
     });
   });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { Me } from "../features/auth/api/me.ts";
+import type { Me } from "../types/index.ts";
 import { redirectFor } from "./redirect.ts";
 
 const workspace = { id: "w", slug: "acme", name: "Acme", defaultCountry: "NL", languages: ["en"] };
 const as = (role: Me["role"]): Me => ({
   user: { id: "u", name: "Ann", email: "ann@example.com", role },
   role,
+  token: null,
   workspace,
 });
 const firstRun = { open: true, firstRun: true };

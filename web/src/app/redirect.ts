@@ -1,5 +1,5 @@
-import type { Me } from "../features/auth/api/me.ts";
 import type { SetupStatus } from "../features/auth/api/setup-status.ts";
+import type { Me } from "../types/index.ts";
 import { paths } from "./paths.ts";
 
 /** Where a signed-in user starts: operators in the Inbox, admins in the Studio. */

@@ -1,7 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { FIELD_ALIASES, FIELD_LABELS } from "../features/contacts/utils/draft.ts";
 import { ApiError } from "./api-client.ts";
 import { formErrors } from "./form-errors.ts";
+
+/** A form's labels and aliases, as the contact form passes them. */
+const FIELD_LABELS = {
+  firstName: "First name",
+  lastName: "Last name",
+  email: "Email",
+  phone: "Phone",
+  language: "Language",
+  timezone: "Timezone",
+  externalId: "External ID",
+};
+const FIELD_ALIASES = { phoneCountry: "phone" };
 
 const problem = (body: ConstructorParameters<typeof ApiError>[0]) => new ApiError(body);
 

@@ -1,13 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { ApiError, request } from "../../../lib/api-client.ts";
 
-export type Role = "admin" | "operator";
+import type { Me } from "../../../types/index.ts";
 
-export interface Me {
-  user: { id: string; name: string; email: string; role: Role } | null;
-  role: Role;
-  workspace: { id: string; slug: string; name: string; defaultCountry: string; languages: string[] };
-}
+export type { Me };
 
 /** Who is signed in; `null` when nobody is (the API answered 401). */
 export async function getMe(): Promise<Me | null> {

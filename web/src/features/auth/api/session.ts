@@ -1,20 +1,11 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
-import { navigate } from "../../../lib/router.ts";
+import { navigateTo } from "../../../lib/navigation.ts";
+import type { BodyOf } from "../../../types/index.ts";
 import { meQuery } from "./me.ts";
 
-export interface LoginInput {
-  email: string;
-  password: string;
-}
-
-export interface SetupInput {
-  workspaceName: string;
-  name: string;
-  email: string;
-  password: string;
-  defaultCountry?: string;
-}
+export type LoginInput = BodyOf<"/api/v1/auth/login", "post">;
+export type SetupInput = BodyOf<"/api/v1/setup", "post">;
 
 /** After signing in or setting up, the app reloads who is signed in and goes home. */
 function useSignedIn() {
@@ -22,7 +13,7 @@ function useSignedIn() {
   return async () => {
     client.clear();
     await client.fetchQuery(meQuery);
-    navigate("/", { replace: true });
+    await navigateTo("/", { replace: true });
   };
 }
 
@@ -49,7 +40,7 @@ export function useLogout() {
     onSettled: () => {
       client.clear();
       client.setQueryData(meQuery.queryKey, null);
-      navigate("/login", { replace: true });
+      void navigateTo("/login", { replace: true });
     },
   });
 }

@@ -1,11 +1,9 @@
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import type { ResponseOf } from "../../../types/index.ts";
 
 /** `GET /setup`: whether `POST /setup` would be accepted now, and whether no workspace exists yet. */
-export interface SetupStatus {
-  open: boolean;
-  firstRun: boolean;
-}
+export type SetupStatus = ResponseOf<"/api/v1/setup", "get">;
 
 export const getSetupStatus = () => request<SetupStatus>("/setup");
 

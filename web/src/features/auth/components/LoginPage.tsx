@@ -1,9 +1,9 @@
+import { Link } from "@tanstack/react-router";
 import { type FormEvent, useState } from "react";
 import { Button } from "react-aria-components";
 import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
-import { Link } from "../../../lib/router.ts";
 import { useLogin } from "../api/session.ts";
 import type { SetupStatus } from "../api/setup-status.ts";
 

@@ -1,10 +1,10 @@
+import { Link } from "@tanstack/react-router";
 import { type FormEvent, useMemo, useState } from "react";
 import { Button } from "react-aria-components";
 import { TextInput } from "../../../components/TextInput.tsx";
 import { ApiError } from "../../../lib/api-client.ts";
 import { phoneCountries } from "../../../lib/countries.ts";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
-import { Link } from "../../../lib/router.ts";
 import { useSetup } from "../api/session.ts";
 import type { SetupStatus } from "../api/setup-status.ts";
 

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import { tagKeys } from "./keys.ts";
 import type { Contact } from "./types.ts";
 import { contactChanged } from "./update-contact.ts";
 
@@ -15,7 +16,7 @@ function useTagMutation<T>(mutationFn: (input: T) => Promise<Contact>) {
     mutationFn,
     onSuccess: (contact) => {
       contactChanged(client, contact);
-      void client.invalidateQueries({ queryKey: ["tags"] });
+      void client.invalidateQueries({ queryKey: tagKeys.all });
     },
   });
 }

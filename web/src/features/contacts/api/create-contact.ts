@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import { contactKeys, tagKeys } from "./keys.ts";
 import type { Contact, ContactInput } from "./types.ts";
 
 export const createContact = (input: ContactInput) => request<Contact>("/contacts", { method: "POST", body: input });
@@ -9,10 +10,10 @@ export function useCreateContact() {
   return useMutation({
     mutationFn: createContact,
     onSuccess: (contact) => {
-      client.setQueryData(["contacts", "detail", contact.id], contact);
-      void client.invalidateQueries({ queryKey: ["contacts", "list"] });
-      void client.invalidateQueries({ queryKey: ["contacts", "count"] });
-      void client.invalidateQueries({ queryKey: ["tags"] });
+      client.setQueryData(contactKeys.detail(contact.id), contact);
+      void client.invalidateQueries({ queryKey: contactKeys.lists });
+      void client.invalidateQueries({ queryKey: contactKeys.counts });
+      void client.invalidateQueries({ queryKey: tagKeys.all });
     },
   });
 }

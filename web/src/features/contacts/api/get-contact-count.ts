@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { queryString, request } from "../../../lib/api-client.ts";
+import { contactKeys } from "./keys.ts";
 import type { ContactFilters } from "./types.ts";
 
 export function getContactCount(filters: ContactFilters, signal?: AbortSignal) {
@@ -14,7 +15,7 @@ export function getContactCount(filters: ContactFilters, signal?: AbortSignal) {
 
 export const contactCountQuery = (filters: ContactFilters) =>
   queryOptions({
-    queryKey: ["contacts", "count", filters],
+    queryKey: contactKeys.count(filters),
     queryFn: ({ signal }) => getContactCount(filters, signal),
     placeholderData: keepPreviousData,
     staleTime: 30_000,

@@ -1,5 +1,6 @@
 import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { queryString, request } from "../../../lib/api-client.ts";
+import { contactKeys } from "./keys.ts";
 import type { Contact, ContactFilters, Sort } from "./types.ts";
 
 /** Rows fetched per keyset page: a few screens, so scrolling rarely waits. */
@@ -30,7 +31,7 @@ export function getContacts(
 
 export const contactsQuery = (filters: ContactFilters, sort: Sort) =>
   infiniteQueryOptions({
-    queryKey: ["contacts", "list", filters, sort],
+    queryKey: contactKeys.list(filters, sort),
     queryFn: ({ pageParam, signal }) => getContacts(filters, sort, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,

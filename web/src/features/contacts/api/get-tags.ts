@@ -1,5 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import { tagKeys } from "./keys.ts";
 
 export interface Tag {
   name: string;
@@ -9,4 +10,4 @@ export interface Tag {
 export const getTags = (signal?: AbortSignal) => request<Tag[]>("/tags", { signal });
 
 export const useTags = () =>
-  useQuery({ queryKey: ["tags"], queryFn: ({ signal }) => getTags(signal), staleTime: 60_000 });
+  useQuery({ queryKey: tagKeys.all, queryFn: ({ signal }) => getTags(signal), staleTime: 60_000 });

@@ -1,40 +1,15 @@
-/** A way the contact reaches the workspace (API.md, "Channels and conversations"). */
-export interface Identity {
-  channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
-  address: string;
-  lastSeenAt: string | null;
-}
+import type { BodyOf, QueryOf, Schemas } from "../../../types/index.ts";
 
-export interface Contact {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  /** E.164 */
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  externalId: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  lastSeenAt: string | null;
-  /** Absent on a server older than the channels release. */
-  identities?: Identity[];
-  version: number;
-}
+/** A contact as the API returns it (generated from the server's schema). */
+export type Contact = Schemas["Contact"];
+
+/** A way the contact reaches the workspace (API.md, "Channels and conversations"). */
+export type Identity = Contact["identities"][number];
 
 /** The fields a person writes; `phoneCountry` says where a national phone number is from. */
-export interface ContactInput {
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  phone?: string | null;
-  phoneCountry?: string;
-  language?: string | null;
-  timezone?: string | null;
-  externalId?: string | null;
-}
+export type ContactInput = Omit<BodyOf<"/api/v1/contacts", "post">, "tags" | "lastSeenAt">;
+
+export type Sort = NonNullable<QueryOf<"/api/v1/contacts", "get">["sort"]>;
 
 export const SORTS = [
   "name",
@@ -45,8 +20,11 @@ export const SORTS = [
   "-updatedAt",
   "lastSeenAt",
   "-lastSeenAt",
-] as const;
-export type Sort = (typeof SORTS)[number];
+] as const satisfies readonly Sort[];
+// Every sort the API offers is listed above (a new one fails the type check here).
+const everySort: Exclude<Sort, (typeof SORTS)[number]> extends never ? true : false = true;
+void everySort;
+
 export const DEFAULT_SORT: Sort = "-createdAt";
 
 /** The filters the list, its count and the export share. */

@@ -1,6 +1,7 @@
 import { type InfiniteData, type QueryClient, useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
 import type { ContactPage } from "./get-contacts.ts";
+import { contactKeys } from "./keys.ts";
 import type { Contact, ContactInput } from "./types.ts";
 
 export interface UpdateContact {
@@ -23,8 +24,8 @@ export const updateContact = ({ id, version, changes }: UpdateContact) =>
  * lists are only marked stale (fetched again when next shown); counts are fetched now.
  */
 export function contactChanged(client: QueryClient, contact: Contact) {
-  client.setQueryData(["contacts", "detail", contact.id], contact);
-  client.setQueriesData<InfiniteData<ContactPage>>({ queryKey: ["contacts", "list"] }, (data) =>
+  client.setQueryData(contactKeys.detail(contact.id), contact);
+  client.setQueriesData<InfiniteData<ContactPage>>({ queryKey: contactKeys.lists }, (data) =>
     data
       ? {
           ...data,
@@ -36,8 +37,8 @@ export function contactChanged(client: QueryClient, contact: Contact) {
         }
       : data,
   );
-  void client.invalidateQueries({ queryKey: ["contacts", "list"], refetchType: "none" });
-  void client.invalidateQueries({ queryKey: ["contacts", "count"] });
+  void client.invalidateQueries({ queryKey: contactKeys.lists, refetchType: "none" });
+  void client.invalidateQueries({ queryKey: contactKeys.counts });
 }
 
 export function useUpdateContact() {

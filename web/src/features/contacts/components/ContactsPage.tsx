@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "react-aria-components";
 import { CHANNEL_LABELS, CHANNEL_ORDER } from "../../../components/ChannelMark.tsx";
-import type { Me } from "../../auth/api/me.ts";
+import type { Me } from "../../../types/index.ts";
 import { useContactCount } from "../api/get-contact-count.ts";
 import { useContacts } from "../api/get-contacts.ts";
 import { useTags } from "../api/get-tags.ts";

@@ -1,13 +1,56 @@
+import { useSearch } from "@tanstack/react-router";
 import { useMemo } from "react";
-import { updateSearch, useLocation } from "../../../lib/router.ts";
+import { updateSearch } from "../../../lib/navigation.ts";
+import { many, one } from "../../../lib/search-params.ts";
 import { type ContactFilters, DEFAULT_SORT, SORTS, type Sort } from "../api/types.ts";
 
+/** The contact list's search params, as the routes of the Inbox and Studio validate them. */
+export interface ListSearch {
+  q?: string;
+  tag?: string[];
+  language?: string;
+  channel?: string;
+  sort?: Sort;
+  contact?: string;
+}
+
 /**
- * The list's state lives in the address: `?q=zoe&tag=Sales&sort=name&contact=<id>`, so a
+ * The routes' `validateSearch`: what the address says, typed; anything unknown or malformed
+ * is dropped (an unknown sort falls back to the default).
+ */
+export function validateListSearch(raw: Record<string, unknown>): ListSearch {
+  const sort = one(raw.sort);
+  const tag = many(raw.tag);
+  return {
+    q: one(raw.q),
+    tag: tag.length ? tag : undefined,
+    language: one(raw.language),
+    channel: one(raw.channel),
+    sort: SORTS.includes(sort as Sort) && sort !== DEFAULT_SORT ? (sort as Sort) : undefined,
+    contact: one(raw.contact),
+  };
+}
+
+/** The list's filters, sort and open contact from validated search params. */
+export function listParamsOf(search: ListSearch) {
+  return {
+    filters: {
+      q: search.q ?? "",
+      tags: search.tag ?? [],
+      language: search.language ?? "",
+      channel: search.channel ?? "",
+    },
+    sort: search.sort ?? DEFAULT_SORT,
+    contactId: search.contact ?? null,
+  };
+}
+
+/**
+ * The list's state lives in the address: `?q=zoe&tag=Sales&channel=whatsapp&sort=name&contact=<id>`, so a
  * reload, the back button or a shared link shows the same list and the same open contact.
  */
 export function useListParams() {
-  const { search } = useLocation();
+  const search = useSearch({ strict: false }) as ListSearch;
   const { filters: read, sort, contactId } = listParamsOf(search);
   const tagKey = read.tags.join("\n");
   // The same filters keep the same object, so effects that depend on them run only on a change.
@@ -16,20 +59,6 @@ export function useListParams() {
     [read.q, tagKey, read.language, read.channel],
   );
   return { filters, sort, contactId };
-}
-
-export function listParamsOf(search: URLSearchParams) {
-  const sortParam = search.get("sort");
-  return {
-    filters: {
-      q: search.get("q") ?? "",
-      tags: search.getAll("tag"),
-      language: search.get("language") ?? "",
-      channel: search.get("channel") ?? "",
-    },
-    sort: SORTS.includes(sortParam as Sort) ? (sortParam as Sort) : DEFAULT_SORT,
-    contactId: search.get("contact"),
-  };
 }
 
 /** Typing replaces the entry (no history step per key); other changes add one. */

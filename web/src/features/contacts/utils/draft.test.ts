@@ -15,6 +15,7 @@ const contact: Contact = {
   createdAt: "2026-01-01T00:00:00.000Z",
   updatedAt: "2026-01-01T00:00:00.000Z",
   lastSeenAt: null,
+  identities: [],
   version: 3,
 };
 

@@ -11,7 +11,7 @@ export const getImport = (id: string, signal?: AbortSignal) =>
 /** An import, polled while the server works on it (analyzing, running). */
 export const useImport = (id: string | null) =>
   useQuery({
-    queryKey: ["imports", id],
+    queryKey: importKeys.detail(id),
     queryFn: ({ signal }) => getImport(id as string, signal),
     enabled: id !== null,
     refetchInterval: (query) => {
@@ -19,3 +19,6 @@ export const useImport = (id: string | null) =>
       return status === "analyzing" || status === "running" ? POLL_MS : false;
     },
   });
+
+/** The import feature's query keys, shared by its api modules. */
+export const importKeys = { detail: (id: string | null) => ["imports", id] as const };

@@ -1,5 +1,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import { importKeys } from "./get-import.ts";
 import type { Import, Mapping } from "./types.ts";
 
 export interface StartImport {
@@ -16,6 +17,6 @@ export function useStartImport() {
   const client = useQueryClient();
   return useMutation({
     mutationFn: startImport,
-    onSuccess: (started) => client.setQueryData(["imports", started.id], started),
+    onSuccess: (started) => client.setQueryData(importKeys.detail(started.id), started),
   });
 }

@@ -1,9 +1,8 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from "react-aria-components";
 import { FormError } from "../../../components/FormError.tsx";
-import { API_BASE } from "../../../lib/api-client.ts";
-import { fetchFile, saveFile } from "../../../lib/download.ts";
+import { saveFile } from "../../../lib/download.ts";
+import { fetchImportErrors } from "../api/download-files.ts";
 import { useImport } from "../api/get-import.ts";
 import type { Import } from "../api/types.ts";
 import { MappingStep } from "./MappingStep.tsx";
@@ -15,7 +14,7 @@ const number = new Intl.NumberFormat();
  * Import, in the Studio beside Export: upload a CSV or .xlsx, check how its columns map
  * to contact fields against a preview, then follow the import to its result.
  */
-export function ImportDialog() {
+export function ImportDialog({ onImported }: { onImported?: () => void }) {
   const [open, setOpen] = useState(false);
   const [importId, setImportId] = useState<string | null>(null);
   const close = () => {
@@ -32,7 +31,7 @@ export function ImportDialog() {
             {importId === null ? (
               <UploadStep onUploaded={setImportId} onCancel={close} />
             ) : (
-              <ImportSteps id={importId} onRestart={() => setImportId(null)} onClose={close} />
+              <ImportSteps id={importId} onRestart={() => setImportId(null)} onClose={close} onImported={onImported} />
             )}
           </Dialog>
         </Modal>
@@ -41,7 +40,17 @@ export function ImportDialog() {
   );
 }
 
-function ImportSteps({ id, onRestart, onClose }: { id: string; onRestart: () => void; onClose: () => void }) {
+function ImportSteps({
+  id,
+  onRestart,
+  onClose,
+  onImported,
+}: {
+  id: string;
+  onRestart: () => void;
+  onClose: () => void;
+  onImported?: () => void;
+}) {
   const query = useImport(id);
   const job = query.data;
   if (query.isError) {
@@ -60,7 +69,7 @@ function ImportSteps({ id, onRestart, onClose }: { id: string; onRestart: () => 
   if (job.status === "failed") {
     return <Failure message={job.error ?? "The file could not be read."} onRestart={onRestart} onClose={onClose} />;
   }
-  return <Result job={job} onClose={onClose} />;
+  return <Result job={job} onClose={onClose} onImported={onImported} />;
 }
 
 function Running({ job }: { job: Import }) {
@@ -80,21 +89,19 @@ function Running({ job }: { job: Import }) {
   );
 }
 
-function Result({ job, onClose }: { job: Import; onClose: () => void }) {
-  const client = useQueryClient();
+function Result({ job, onClose, onImported }: { job: Import; onClose: () => void; onImported?: () => void }) {
   const [error, setError] = useState<string>();
   const result = job.result ?? { created: 0, updated: 0, skipped: 0, failed: 0 };
-  // The list, its count and the tag catalogue changed under the page.
+  // The list, its count and the tag catalogue changed under the page: whoever shows them refreshes.
   const refreshed = useRef(false);
   useEffect(() => {
     if (refreshed.current) return;
     refreshed.current = true;
-    void client.invalidateQueries({ queryKey: ["contacts"] });
-    void client.invalidateQueries({ queryKey: ["tags"] });
-  }, [client]);
+    onImported?.();
+  }, [onImported]);
   const downloadErrors = async () => {
     try {
-      saveFile(await fetchFile(`${API_BASE}/imports/${job.id}/errors`, { fallbackName: "import-errors.csv" }));
+      saveFile(await fetchImportErrors(job.id));
     } catch (failure) {
       setError((failure as Error).message);
     }

@@ -1,9 +1,9 @@
 import { useRef, useState } from "react";
 import { Button, DropZone, FileTrigger, Text } from "react-aria-components";
 import { FormError } from "../../../components/FormError.tsx";
-import { API_BASE } from "../../../lib/api-client.ts";
-import { fetchFile, formatBytes, saveFile } from "../../../lib/download.ts";
+import { formatBytes, saveFile } from "../../../lib/download.ts";
 import { formErrors } from "../../../lib/form-errors.ts";
+import { fetchImportTemplate } from "../api/download-files.ts";
 import { uploadImport } from "../api/upload-import.ts";
 
 const ACCEPTED = [
@@ -49,7 +49,7 @@ export function UploadStep({ onUploaded, onCancel }: { onUploaded: (id: string) 
 
   const template = async (format: string) => {
     try {
-      saveFile(await fetchFile(`${API_BASE}/imports/template?format=${format}`, { fallbackName: "contacts-template" }));
+      saveFile(await fetchImportTemplate(format));
     } catch (failure) {
       setError((failure as Error).message);
     }
