@@ -20,6 +20,11 @@ const ADMIN_ONLY = [
   "GET /api/v1/imports/:id",
   "POST /api/v1/imports/:id/start",
   "GET /api/v1/imports/:id/errors",
+  "PUT /api/v1/channels/email",
+  "PUT /api/v1/channels/whatsapp",
+  "PUT /api/v1/channels/sms",
+  "DELETE /api/v1/channels/:channel",
+  "POST /api/v1/channels/:channel/test",
 ];
 
 /** A concrete path for a route's URL pattern. */
@@ -27,6 +32,7 @@ const concrete = (url: string) =>
   url
     .replace(/^\/api\/v1/, "")
     .replace(/:id\b/g, randomUUID())
+    .replace(/:channel\b/g, "email")
     .replace(/:(\w+)/g, "x");
 
 describe("roles declared on the routes", () => {
@@ -75,12 +81,15 @@ describe("roles declared on the routes", () => {
       for (const route of table) expect(ROUTE_ROLES).toContain(route.role);
     });
 
-    it("declares admin exactly on the admin-only routes, public only on setup and sign-in", () => {
+    it("declares admin exactly on the admin-only routes, public only on setup, sign-in and the providers' webhooks", () => {
       const admin = table.filter((route) => route.role === "admin").map((route) => `${route.method} ${route.url}`);
       expect(admin.sort()).toEqual([...ADMIN_ONLY].sort());
       const open = table.filter((route) => route.role === "public").map((route) => route.url);
       expect(open.length).toBeGreaterThan(0);
-      for (const url of open) expect(url).toMatch(/^\/api\/v1\/(setup|auth\/login)$/);
+      // The providers' webhooks carry no credentials of ours: they are checked by their signatures.
+      for (const url of open) {
+        expect(url).toMatch(/^\/api\/v1\/(setup|auth\/login|channels\/whatsapp\/webhook|channels\/sms\/status)$/);
+      }
     });
 
     it("answers 401 to an anonymous caller on every route not declared public", async () => {
