@@ -27,7 +27,7 @@ interface Timing {
   bareP95: number;
 }
 
-async function get(pool: Pool, path: string, headers: Record<string, string>) {
+export async function get(pool: Pool, path: string, headers: Record<string, string>) {
   const started = performance.now();
   const response = await pool.request({ method: "GET", path, headers });
   const body = await response.body.text();
@@ -37,7 +37,7 @@ async function get(pool: Pool, path: string, headers: Record<string, string>) {
 }
 
 /** `path` and the bare route, one request at a time, alternately. */
-async function timeAgainstBare(pool: Pool, path: string, headers: Record<string, string>): Promise<Timing> {
+export async function timeAgainstBare(pool: Pool, path: string, headers: Record<string, string>): Promise<Timing> {
   const ours: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < WARMUP + REQUESTS; i++) {
@@ -58,7 +58,7 @@ async function timeAgainstBare(pool: Pool, path: string, headers: Record<string,
   };
 }
 
-function rows(name: string, t: Timing, p95Limit: number): BenchResult[] {
+export function rows(name: string, t: Timing, p95Limit: number): BenchResult[] {
   return [
     {
       name: `${name} p50`,

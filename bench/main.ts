@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type BenchResult, log, printResults, ROOT } from "./lib.ts";
 
-export const KNOWN = ["contacts", "export", "import", "web", "load"];
+export const KNOWN = ["contacts", "embedded", "export", "import", "web", "load"];
 
 type Module = { run(options: { json: boolean }): Promise<BenchResult[]> };
 

@@ -16,13 +16,18 @@ import { authenticate } from "./auth/scope.ts";
 import { setupRoutes } from "./auth/setup-routes.ts";
 import { tokenRoutes } from "./auth/tokens-routes.ts";
 import { userRoutes } from "./auth/users-routes.ts";
+import { channelRoutes } from "./channels/routes.ts";
+import { webhookRoutes } from "./channels/webhooks.ts";
 import type { Config } from "./config.ts";
 import { contactRoutes } from "./contacts/routes.ts";
 import { Contact } from "./contacts/schema.ts";
+import { conversationRoutes } from "./conversations/routes.ts";
+import { Message } from "./conversations/schema.ts";
 import type { Db } from "./db/db.ts";
 import { exportRoutes } from "./exports/routes.ts";
 import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
 import { Problem as ProblemSchema } from "./http/schemas.ts";
+import { identityRoutes } from "./identities/routes.ts";
 import { importRoutes } from "./imports/routes.ts";
 import { jobsPlugin } from "./jobs/plugin.ts";
 import { barePage } from "./seed/bare-page.ts";
@@ -85,6 +90,7 @@ export async function buildApp({ db, config, logger }: AppOptions) {
   });
   app.addSchema(ProblemSchema);
   app.addSchema(Contact);
+  app.addSchema(Message);
 
   app.setErrorHandler((error, request, reply) => {
     const problem = toProblem(error as Error, request);
@@ -180,6 +186,10 @@ export async function buildApp({ db, config, logger }: AppOptions) {
       await api.register(workspaceRoutes(db));
       await api.register(tokenRoutes(db));
       await api.register(userRoutes(db));
+      await api.register(identityRoutes(db));
+      await api.register(channelRoutes(db, config));
+      await api.register(conversationRoutes(db, config));
+      await api.register(webhookRoutes(db, config));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));

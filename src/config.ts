@@ -16,6 +16,37 @@ export interface Config {
   jobLeaseSeconds: number;
   /** The benchmarks' baseline route `/bench/bare` (no database, no auth). */
   benchRoutes: boolean;
+  /** SECRET_KEY: the AES-256-GCM key channel secrets are sealed with (32 bytes). */
+  secretKey: Buffer | undefined;
+  /** CHANNELS_ALLOW_PRIVATE: channel providers may sit at private or loopback addresses. */
+  channelsAllowPrivate: boolean;
+  /** PUBLIC_URL: the address providers reach this server at (status callbacks, signatures). */
+  publicUrl: string | undefined;
+  /** MESSAGES_RETRY_BASE_MS: the first pause before a message is sent again; it doubles. */
+  messagesRetryBaseMs: number;
+}
+
+/** SECRET_KEY as 32 bytes: 64 hex digits or base64 (44 characters). */
+export function parseSecretKey(raw: string | undefined): Buffer | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const value = raw.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64");
+  if (key.length !== 32 || (!/^[0-9a-fA-F]{64}$/.test(value) && !/^[A-Za-z0-9+/_-]{43}=?$/.test(value))) {
+    throw new Error("SECRET_KEY must be 32 bytes, written as 64 hex digits or in base64 (openssl rand -base64 32)");
+  }
+  return key;
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("PUBLIC_URL must be an http(s) URL");
+  return raw.replace(/\/+$/, "");
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
@@ -50,5 +81,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? integer(env, "JOB_LEASE_SECONDS", 30, 1)
       : integer(env, "IMPORT_LEASE_SECONDS", 30, 1),
     benchRoutes: env.BENCH_ROUTES === "1",
+    secretKey: parseSecretKey(env.SECRET_KEY),
+    channelsAllowPrivate: flag(env, "CHANNELS_ALLOW_PRIVATE"),
+    publicUrl: publicUrl(env.PUBLIC_URL),
+    messagesRetryBaseMs: integer(env, "MESSAGES_RETRY_BASE_MS", 5000, 1),
   };
 }

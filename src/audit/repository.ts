@@ -1,8 +1,9 @@
 import type { Queryable } from "../db/db.ts";
 
 export interface Actor {
-  type: "user" | "token";
-  id: string;
+  /** `system`: the server itself, on a provider's webhook (no user or token). */
+  type: "user" | "token" | "system";
+  id: string | null;
 }
 
 /** Records who did what; written in the same transaction as the change it describes. */

@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/db.ts";
+import { IDENTITIES_JSON } from "../identities/sql.ts";
 import type { Position } from "./cursor.ts";
 
 /** What the list, the count and the export filter on. */
@@ -8,6 +9,8 @@ export interface ContactFilter {
   tagIds?: string[];
   language?: string;
   ids?: string[];
+  /** Contacts with an identity on this channel. */
+  channel?: string;
 }
 
 interface SortSpec {
@@ -33,7 +36,8 @@ export const DEFAULT_SORT = "-createdAt";
 export const CONTACT_COLUMNS = `c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.timezone,
   c.external_id, c.created_at, c.updated_at, c.last_seen_at, c.version,
   array(select t.name from tags t where t.workspace_id = c.workspace_id and t.id = any(c.tag_ids)
-        order by lower(t.name)) as tags`;
+        order by lower(t.name)) as tags,
+  ${IDENTITIES_JSON}`;
 
 /** `%`, `_` and `\` in a search match themselves. */
 export const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -76,6 +80,11 @@ export function whereClause(workspaceId: string, filter: ContactFilter, params: 
   for (const tagId of filter.tagIds ?? []) {
     params.push(tagId);
     conditions.push(`c.tag_ids @> array[$${params.length}::uuid]`);
+  }
+  if (filter.channel) {
+    params.push(filter.channel);
+    conditions.push(`exists (select 1 from contact_identities i
+      where i.workspace_id = c.workspace_id and i.contact_id = c.id and i.channel = $${params.length})`);
   }
   if (filter.ids) {
     params.push(filter.ids);

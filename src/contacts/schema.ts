@@ -18,6 +18,14 @@ export const Contact = Type.Object(
     updatedAt: Type.String({ format: "date-time" }),
     lastSeenAt: Nullable(Type.String({ format: "date-time" })),
     version: Type.Integer(),
+    identities: Type.Array(
+      Type.Object({
+        channel: Type.String(),
+        address: Type.String(),
+        lastSeenAt: Nullable(Type.String({ format: "date-time" })),
+      }),
+      { description: "the ways of reaching the contact: (channel, address) is unique in the workspace" },
+    ),
   },
   { $id: "Contact" },
 );
@@ -55,6 +63,12 @@ export const ListQuery = Type.Object(
       Type.Array(Type.String({ maxLength: LIMITS.tag }), { maxItems: 20, description: "repeat for all of several" }),
     ),
     language: Type.Optional(Type.String({ maxLength: 64 })),
+    channel: Type.Optional(
+      Type.Union(
+        ["email", "whatsapp", "sms", "webchat", "api"].map((c) => Type.Literal(c)),
+        { description: "contacts with an identity on this channel" },
+      ),
+    ),
     sort: Type.Optional(
       Type.Union(
         SORT_VALUES.map((s) => Type.Literal(s)),
@@ -72,6 +86,7 @@ export const CountQuery = Type.Object(
     q: ListQuery.properties.q,
     tag: ListQuery.properties.tag,
     language: ListQuery.properties.language,
+    channel: ListQuery.properties.channel,
   },
   { additionalProperties: false },
 );

@@ -1,3 +1,4 @@
+import type { Static } from "@sinclair/typebox";
 import type { Actor } from "../audit/repository.ts";
 import { recordEvent } from "../audit/repository.ts";
 import { constraintOf, type Db, type Queryable, sqlState } from "../db/db.ts";
@@ -9,7 +10,7 @@ import { type ContactFields, type ContactInput, identityError, normaliseContact 
 import { type ContactFilter, isNarrowSearch } from "./query.ts";
 import {
   bumpVersion,
-  type ContactRow,
+  contactFromRow,
   countMatching,
   deleteContactRow,
   holderOf,
@@ -19,43 +20,14 @@ import {
   selectPage,
   updateContactFields,
 } from "./repository.ts";
+import type { Contact as ContactSchema } from "./schema.ts";
 
 export type { ContactRow } from "./repository.ts";
 
-/** A contact as the API shows it. */
-export interface Contact {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  externalId: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  lastSeenAt: string | null;
-  version: number;
-}
+/** A contact as the API shows it: the TypeBox schema is its one definition. */
+export type Contact = Static<typeof ContactSchema>;
 
-export function contactFromRow(row: ContactRow): Contact {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    language: row.language,
-    timezone: row.timezone,
-    externalId: row.external_id,
-    tags: row.tags,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastSeenAt: row.last_seen_at,
-    version: row.version,
-  };
-}
+export { contactFromRow };
 
 const UNIQUE_FIELDS: Record<string, "email" | "phone" | "externalId"> = {
   contacts_email_key: "email",
@@ -250,6 +222,7 @@ export interface ListRequest {
   q?: string;
   tag?: string[];
   language?: string;
+  channel?: string;
   sort: string;
   limit: number;
   cursor?: string;
@@ -259,11 +232,11 @@ export interface ListRequest {
 export async function resolveFilter(
   db: Queryable,
   workspaceId: string,
-  request: { q?: string; tag?: string[]; language?: string; ids?: string[] },
+  request: { q?: string; tag?: string[]; language?: string; ids?: string[]; channel?: string },
 ): Promise<ContactFilter | undefined> {
   const tagIds = request.tag?.length ? await findTagIds(db, workspaceId, request.tag) : [];
   if (!tagIds) return undefined;
-  return { q: request.q, tagIds, language: request.language, ids: request.ids };
+  return { q: request.q, tagIds, language: request.language, ids: request.ids, channel: request.channel };
 }
 
 export async function listContacts(db: Queryable, workspace: Workspace, request: ListRequest) {
@@ -293,7 +266,7 @@ export async function listContacts(db: Queryable, workspace: Workspace, request:
 export async function countContacts(
   db: Queryable,
   workspace: Workspace,
-  request: { q?: string; tag?: string[]; language?: string },
+  request: { q?: string; tag?: string[]; language?: string; channel?: string },
 ) {
   const filter = await resolveFilter(db, workspace.id, request);
   if (!filter) return 0;

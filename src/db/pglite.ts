@@ -5,6 +5,7 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import { tryLock } from "fs-native-extensions";
 import { type Db, isoFromPg, TIMESTAMPTZ_OID } from "./db.ts";
+import { stopMaintenance } from "./maintenance.ts";
 
 export class DataDirInUse extends Error {}
 
@@ -65,7 +66,7 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
     unlock();
     throw error;
   }
-  return {
+  const db: Db & { pglite: PGlite } = {
     kind: "pglite",
     pglite,
     // PGlite runs one statement at a time and queues the rest behind any open transaction.
@@ -74,10 +75,12 @@ export async function openPglite(options: PgliteOptions = {}): Promise<Db & { pg
       pglite.transaction((tx) => fn({ query: async (sql, params) => (await tx.query(sql, params)).rows as never[] })),
     async close() {
       try {
+        await stopMaintenance(db);
         await pglite.close();
       } finally {
         unlock();
       }
     },
   };
+  return db;
 }

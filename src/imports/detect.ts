@@ -10,6 +10,11 @@ export type Delimiter = ";" | "," | "\t";
 
 export { UnreadableFile };
 
+/** A file named like a vCard export (`contacts.vcf`); its content still has to be one. */
+export function isVcardName(fileName: string): boolean {
+  return /\.(vcf|vcard)$/i.test(fileName.trim());
+}
+
 export function isZip(sample: Buffer): boolean {
   return sample.length >= 4 && sample.readUInt32LE(0) === 0x04034b50;
 }

@@ -1,7 +1,7 @@
 import type { Db } from "../db/db.ts";
 import { BOM, quoter } from "../spreadsheet/csv-writer.ts";
 import { neutralise } from "../spreadsheet/neutralise.ts";
-import { type ImportRow, rejectedRows } from "./store.ts";
+import { type ImportRow, rejectedRows } from "./repository.ts";
 
 /**
  * The rejected rows of an import as CSV, ready to fix and import again: the file's own
@@ -12,8 +12,9 @@ export async function* errorsCsv(db: Db, imp: ImportRow): AsyncGenerator<string>
   const delimiter = imp.delimiter === ";" ? ";" : ",";
   const quote = quoter(delimiter);
   const columns = imp.columns ?? [];
-  const phoneColumn = Object.entries(imp.mapping ?? {}).find(([, field]) => field === "phone")?.[0];
-  const kinds = columns.map((header) => (header === phoneColumn ? "phone" : "text") as "phone" | "text");
+  // Every column the import read as a phone (a file may have several) keeps its leading +.
+  const mapping = imp.mapping ?? {};
+  const kinds = columns.map((header) => (mapping[header] === "phone" ? "phone" : "text") as "phone" | "text");
   const cell = (value: string, kind: "phone" | "text") => (value === "" ? "" : quote(neutralise(value, kind)));
   yield `${BOM}${[...columns, "Error"].map((h) => cell(h, "text")).join(delimiter)}\r\n`;
   for await (const page of rejectedRows(db, imp.workspace_id, imp.id)) {

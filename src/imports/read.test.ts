@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectDelimiter, detectEncoding, UnreadableFile } from "./detect.ts";
 import { columnFields, guessMapping } from "./mapping.ts";
-import { splitTags } from "./rows.ts";
+import { splitName, splitTags } from "./rows.ts";
 
 describe("detecting a CSV's delimiter", () => {
   it.each([
@@ -69,11 +69,26 @@ describe("mapping headers to fields", () => {
   });
 
   it("refuses a mapping that gives one field two columns or names a column that is not there", () => {
-    const { errors } = columnFields(["Mobile", "Phone"], { Mobile: "phone", Phone: "phone", Fax: "phone" });
+    const { errors } = columnFields(["Voornaam", "Roepnaam"], {
+      Voornaam: "firstName",
+      Roepnaam: "firstName",
+      Fax: "phone",
+    });
     expect(errors).toEqual([
       { field: "mapping.Fax", message: "is not a column of the file" },
-      { field: "mapping.Phone", message: 'maps to phone, which column "Mobile" already has' },
+      { field: "mapping.Roepnaam", message: 'maps to firstName, which column "Voornaam" already has' },
     ]);
+  });
+
+  it("lets several columns fill the e-mail, phone, name and tags, the first non-empty one winning", () => {
+    const { fields, errors } = columnFields(["Mobile", "Phone", "Labels", "Categories"], {
+      Mobile: "phone",
+      Phone: "phone",
+      Labels: "tags",
+      Categories: "tags",
+    });
+    expect(errors).toEqual([]);
+    expect(fields).toEqual(["phone", "phone", "tags", "tags"]);
   });
 });
 
@@ -81,5 +96,17 @@ describe("cells", () => {
   it("splits tags as our export joins them, and as others do", () => {
     expect(splitTags("Sales, Billing")).toEqual(["Sales", "Billing"]);
     expect(splitTags("Sales;Support | VIP,")).toEqual(["Sales", "Support", "VIP"]);
+    // Google: " ::: " between labels, its system group of everyone left out, the star of the others dropped.
+    expect(splitTags("* myContacts ::: Friends ::: * starred")).toEqual(["Friends", "starred"]);
+  });
+
+  it("splits a whole name into first and last name", () => {
+    expect(splitName("Jan van der Berg")).toEqual({ firstName: "Jan", lastName: "van der Berg" });
+    expect(splitName("  Madonna ")).toEqual({ firstName: "Madonna" });
+    expect(splitName("Smith, John")).toEqual({ firstName: "John", lastName: "Smith" });
+    expect(splitName("de Vries;Zoë;;;")).toEqual({ firstName: "Zoë", lastName: "de Vries" });
+    expect(splitName("Public;;;;")).toEqual({ lastName: "Public" });
+    expect(splitName("+31 6 12345678")).toBeUndefined();
+    expect(splitName("someone@example.com")).toBeUndefined();
   });
 });

@@ -1,12 +1,20 @@
 import { recordEvent } from "../audit/repository.ts";
 import type { Db } from "../db/db.ts";
+import { maintainSoon } from "../db/maintenance.ts";
 import type { Job, Lease } from "../jobs/runner.ts";
 import { csvRows, type SheetRow } from "../spreadsheet/csv-reader.ts";
 import { openWorkbook } from "../spreadsheet/xlsx-reader.ts";
-import { type Delimiter, detectDelimiter, detectEncoding, type Encoding, isZip, UnreadableFile } from "./detect.ts";
+import {
+  type Delimiter,
+  detectDelimiter,
+  detectEncoding,
+  type Encoding,
+  isVcardName,
+  isZip,
+  UnreadableFile,
+} from "./detect.ts";
 import { storedFile } from "./file.ts";
-import { columnFields, guessMapping, type Mapping } from "./mapping.ts";
-import { type CheckedRow, checkRow, creationError } from "./rows.ts";
+import { type ColumnPlan, columnFields, columnPlan, guessMapping, type Mapping } from "./mapping.ts";
 import {
   type Analysis,
   addProgress,
@@ -18,7 +26,9 @@ import {
   type PreviewRow,
   saveAnalysis,
   saveRejected,
-} from "./store.ts";
+} from "./repository.ts";
+import { type CheckedRow, checkRow, creationError } from "./rows.ts";
+import { looksLikeVcard, scanVcard, vcardRows } from "./vcard.ts";
 import { writeBatch } from "./writer.ts";
 
 export const PREVIEW_ROWS = 20;
@@ -39,7 +49,7 @@ export interface ImportSettings {
 
 /** Where the rows of an import come from: the header, then the data rows. */
 interface Source {
-  format: "csv" | "xlsx";
+  format: "csv" | "xlsx" | "vcard";
   encoding: Encoding | null;
   delimiter: Delimiter | null;
   sheet: string | null;
@@ -86,6 +96,25 @@ async function openSource(db: Db, imp: ImportRow, settings: ImportSettings): Pro
   let encoding = imp.encoding as Encoding | null;
   encoding ??= detectEncoding(sample);
   const text = new TextDecoder(encoding).decode(sample.subarray(0, 256 * 1024), { stream: true });
+  if (imp.format === "vcard" || looksLikeVcard(text)) {
+    const chosen = encoding;
+    return {
+      format: "vcard",
+      encoding,
+      delimiter: null,
+      sheet: null,
+      async *rows() {
+        // The analysis reads the cards once for the columns they need; the run has them.
+        const columns = imp.columns ?? (await scanVcard(file.stream(), chosen));
+        yield* vcardRows(file.stream(), chosen, columns);
+      },
+    };
+  }
+  if (isVcardName(imp.file_name)) {
+    throw new UnreadableFile(
+      "The file is named .vcf but is not a vCard file: it does not start with BEGIN:VCARD. Export the contacts as vCard again, or upload a CSV.",
+    );
+  }
   const delimiter = (imp.delimiter as Delimiter | null) ?? detectDelimiter(text);
   const chosen = encoding;
   return { format: "csv", encoding, delimiter, sheet: null, rows: () => csvRows(file.stream(), chosen, delimiter) };
@@ -136,7 +165,7 @@ export async function analyseImport(db: Db, job: Job, settings: ImportSettings, 
 
 async function analyse(source: Source, country: string, lease: Lease): Promise<Analysis> {
   let columns: string[] | undefined;
-  let fields: ReturnType<typeof columnFields>["fields"] = [];
+  let plan: ColumnPlan = columnPlan([], []);
   let mapping: Mapping = {};
   const preview: PreviewRow[] = [];
   let total = 0;
@@ -145,15 +174,20 @@ async function analyse(source: Source, country: string, lease: Lease): Promise<A
     if (!columns) {
       columns = headerOf(cells);
       mapping = guessMapping(columns);
-      fields = columnFields(columns, mapping).fields;
+      plan = columnPlan(columns, columnFields(columns, mapping).fields);
       continue;
     }
     total++;
     if (total % 5000 === 0) await stepAside();
     if (preview.length < PREVIEW_ROWS) {
-      const checked = checkRow(row, cells, fields, columns.length, country, source.format === "csv");
+      const checked = checkRow(row, cells, plan, columns.length, country, source.format === "csv");
       const missing = checked.errors.length === 0 && !checked.id ? creationError(checked) : undefined;
-      preview.push({ row, values: cells.map(shorten), errors: missing ? [missing] : checked.errors });
+      preview.push({
+        row,
+        values: cells.map(shorten),
+        errors: missing ? [missing] : checked.errors,
+        notes: checked.notes,
+      });
     }
   }
   if (!columns) throw new UnreadableFile("The file is empty: it has no header row and no contacts.");
@@ -179,7 +213,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
   if (imp?.status !== "running") return;
   const country = await workspaceCountry(db, imp.workspace_id);
   const columns = imp.columns ?? [];
-  const { fields } = columnFields(columns, imp.mapping ?? {});
+  const plan = columnPlan(columns, columnFields(columns, imp.mapping ?? {}).fields);
   const options = { workspaceId: imp.workspace_id, onDuplicate: imp.on_duplicate ?? "skip", tags: imp.tags ?? [] };
   try {
     const source = await openSource(db, imp, settings);
@@ -191,7 +225,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
         const next = await rows.next();
         if (next.done) break;
         const { row, cells } = next.value;
-        batch.push(checkRow(row, cells, fields, columns.length, country, csv));
+        batch.push(checkRow(row, cells, plan, columns.length, country, csv));
       }
       return batch;
     };
@@ -216,6 +250,7 @@ export async function runImport(db: Db, job: Job, settings: ImportSettings, leas
     await failImport(db, imp.workspace_id, imp.id, error.message);
     return;
   }
+  maintainSoon(db); // the embedded database analyses and vacuums what the import changed
   await finishImport(db, imp, lease);
 }
 

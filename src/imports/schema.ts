@@ -5,7 +5,10 @@ import { IMPORT_FIELDS } from "./mapping.ts";
 /** The request and response shapes of /imports, which also write its OpenAPI document. */
 export const ImportField = Type.Union(
   IMPORT_FIELDS.map((f) => Type.Literal(f)),
-  { description: "a contact field a column fills" },
+  {
+    description:
+      "a contact field a column fills; `name` is a whole name in one cell, split into first and last name when the row has neither",
+  },
 );
 
 export const Mapping = Type.Record(Type.String(), S.Nullable(ImportField), {
@@ -28,10 +31,14 @@ export const Import = Type.Object(
     error: S.Nullable(Type.String({ description: "why the import failed, when it did" })),
     fileName: Type.String(),
     size: Type.Integer({ description: "bytes" }),
-    format: S.Nullable(Type.Union([Type.Literal("csv"), Type.Literal("xlsx")])),
+    format: S.Nullable(
+      Type.Union([Type.Literal("csv"), Type.Literal("xlsx"), Type.Literal("vcard")], {
+        description: "csv, xlsx, or vcard (a .vcf file: one row per card, columns named after its properties)",
+      }),
+    ),
     delimiter: S.Nullable(Type.String({ description: "the CSV delimiter found: ; , or a tab" })),
     encoding: S.Nullable(
-      Type.String({ description: "the CSV's text encoding: utf-8, utf-16le, utf-16be, windows-1252" }),
+      Type.String({ description: "the text encoding of a CSV or vCard file: utf-8, utf-16le, utf-16be, windows-1252" }),
     ),
     sheet: S.Nullable(Type.String({ description: "the sheet of a workbook that is read" })),
     columns: Type.Array(Type.String(), { description: "the header row, in file order" }),
@@ -41,6 +48,10 @@ export const Import = Type.Object(
         row: Type.Integer({ description: "the row number as a spreadsheet shows it (the header is row 1)" }),
         values: Type.Array(Type.String(), { description: "the cells, in the order of `columns`" }),
         errors: Type.Array(FieldError),
+        notes: Type.Array(Type.Object({ column: Type.String(), message: Type.String() }), {
+          description:
+            "cells of this row that will not be imported, or not all of them: a second e-mail address or phone number (a contact has one), a cell holding several values",
+        }),
       }),
       { description: "the first 20 data rows, checked with the guessed mapping" },
     ),
@@ -75,7 +86,7 @@ export const UploadQuery = Type.Object({
 });
 
 export const UploadBody = Type.Object({
-  file: Type.String({ format: "binary", description: "the CSV or .xlsx file" }),
+  file: Type.String({ format: "binary", description: "the CSV, .xlsx or vCard (.vcf) file" }),
 });
 
 export const StartBody = Type.Object(

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Queryable } from "../db/db.ts";
+import { maintainTables } from "../db/maintenance.ts";
 import { createWorkspace, findWorkspaceBySlug, type Workspace } from "../workspaces/repository.ts";
 import { generateContact, SEED_TAGS, type Timeline } from "./generate.ts";
 
@@ -151,5 +152,6 @@ export async function seedContacts(db: Db, workspace: Workspace, options: SeedOp
   }
   // Fresh statistics, so the planner picks the indexes for the new data at once.
   if (db.kind === "postgres" && added > 0) await db.query("analyze contacts, contact_tags");
+  await maintainTables(db); // the embedded database: analyse and vacuum what the seed changed
   return { workspace, start, added, elapsedMs: performance.now() - began };
 }

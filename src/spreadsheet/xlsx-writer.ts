@@ -1,23 +1,7 @@
-import { createRequire } from "node:module";
 import { Readable } from "node:stream";
 import { finished } from "node:stream/promises";
-import zlib from "node:zlib";
 import yazl from "yazl";
 import type { Column } from "./columns.ts";
-
-/**
- * yazl checksums every entry with buffer-crc32, a byte-at-a-time loop in JavaScript that
- * took 7 % of a million-row xlsx export. Node (20.15 and later) has zlib's own CRC-32,
- * which gives the same numbers; yazl calls `crc32.unsigned(buffer, previous)` on that
- * module, so that one function is pointed at zlib's.
- */
-const nativeCrc32 = (zlib as { crc32?: (data: Buffer, value?: number) => number }).crc32;
-if (nativeCrc32) {
-  const bufferCrc32 = createRequire(createRequire(import.meta.url).resolve("yazl"))("buffer-crc32") as {
-    unsigned: (buffer: Buffer, previous?: number) => number;
-  };
-  bufferCrc32.unsigned = (buffer, previous = 0) => nativeCrc32(buffer, previous);
-}
 
 /*
  * The workbook is written by hand: sheet XML with inline strings, streamed into yazl at

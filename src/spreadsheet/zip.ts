@@ -1,6 +1,15 @@
 import { Readable } from "node:stream";
-import { createInflateRaw } from "node:zlib";
+import yauzl from "yauzl";
 import { UnreadableFile } from "./unreadable.ts";
+
+/**
+ * Reads a zip (an .xlsx is one) from a file read by offset, with yauzl: the central
+ * directory at its end names the entries (ZIP64 included), and an entry is inflated as a
+ * stream straight from its place in the file. Every entry's unpacked size counts against
+ * one budget, checked on the sizes the directory declares and again while inflating (a
+ * directory can lie; yauzl also stops an entry that inflates past its declared size), so
+ * a zip bomb stops with a clear error instead of filling memory.
+ */
 
 /** A file read by offset (an upload kept in the database, say). */
 export interface RandomAccessFile {
@@ -11,61 +20,10 @@ export interface RandomAccessFile {
   stream(offset?: number): AsyncGenerator<Buffer>;
 }
 
-/**
- * Reads a zip (an .xlsx is one) from a stored file: the central directory at its end names
- * the entries, and an entry is inflated as a stream straight from its place in the file.
- * Every entry's unpacked size counts against one budget, checked while inflating too (a
- * directory can lie), so a zip bomb stops with a clear error instead of filling memory.
- */
-export interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  size: number;
-  headerOffset: number;
-}
-
-const EOCD = 0x06054b50;
-const CENTRAL = 0x02014b50;
-const LOCAL = 0x04034b50;
+/** A workbook has a few dozen parts; a directory of more is not a contact list. */
+export const MAX_ENTRIES = 10_000;
 
 const broken = (why: string) => new UnreadableFile(`The file is not a readable Excel workbook (.xlsx): ${why}.`);
-
-export async function readDirectory(file: RandomAccessFile): Promise<Map<string, ZipEntry>> {
-  const tailLength = Math.min(file.size, 65_557);
-  const tail = await file.read(file.size - tailLength, tailLength);
-  let at = -1;
-  for (let i = tail.length - 22; i >= 0; i--) {
-    if (tail.readUInt32LE(i) === EOCD) {
-      at = i;
-      break;
-    }
-  }
-  if (at < 0) throw broken("its zip directory is missing (a damaged or partial upload?)");
-  const count = tail.readUInt16LE(at + 10);
-  const length = tail.readUInt32LE(at + 12);
-  const offset = tail.readUInt32LE(at + 16);
-  if (offset === 0xffffffff || offset + length > file.size) throw broken("its zip directory is damaged");
-  const directory = await file.read(offset, length);
-  const entries = new Map<string, ZipEntry>();
-  let p = 0;
-  for (let n = 0; n < count; n++) {
-    if (p + 46 > directory.length || directory.readUInt32LE(p) !== CENTRAL)
-      throw broken("its zip directory is damaged");
-    const nameLength = directory.readUInt16LE(p + 28);
-    const entry: ZipEntry = {
-      method: directory.readUInt16LE(p + 10),
-      compressedSize: directory.readUInt32LE(p + 20),
-      size: directory.readUInt32LE(p + 24),
-      headerOffset: directory.readUInt32LE(p + 42),
-      name: directory.toString("utf8", p + 46, p + 46 + nameLength),
-    };
-    if (entry.size === 0xffffffff || entry.compressedSize === 0xffffffff) throw broken("it is larger than 4 GB");
-    entries.set(entry.name.replace(/^\//, ""), entry);
-    p += 46 + nameLength + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
-  }
-  return entries;
-}
 
 /** Counts unpacked bytes across all the entries read from one workbook. */
 export class UnpackBudget {
@@ -81,54 +39,119 @@ export class UnpackBudget {
   }
 }
 
-/** The unpacked bytes of one entry, a piece at a time. */
-export async function* readEntry(
-  file: RandomAccessFile,
-  entry: ZipEntry,
-  budget: UnpackBudget,
-): AsyncGenerator<Buffer> {
-  const header = await file.read(entry.headerOffset, 30);
-  if (header.length < 30 || header.readUInt32LE(0) !== LOCAL) throw broken(`the entry ${entry.name} is damaged`);
-  const start = entry.headerOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-  const end = start + entry.compressedSize;
-  if (end > file.size) throw broken(`the entry ${entry.name} is cut off`);
-  if (entry.method !== 0 && entry.method !== 8) throw broken(`the entry ${entry.name} uses an unknown compression`);
-  let remaining = entry.compressedSize;
-  async function* compressed() {
-    for await (const piece of file.stream(start)) {
-      const part = piece.length > remaining ? piece.subarray(0, remaining) : piece;
-      remaining -= part.length;
-      yield part;
-      if (remaining <= 0) return;
-    }
-  }
-  if (entry.method === 0) {
-    for await (const piece of compressed()) {
-      budget.take(piece.length);
-      yield piece;
-    }
-    return;
-  }
-  const source = Readable.from(compressed());
-  const inflate = source.pipe(createInflateRaw({ chunkSize: 256 * 1024 }));
-  source.on("error", (error) => inflate.destroy(error));
-  try {
-    for await (const piece of inflate as AsyncIterable<Buffer>) {
-      budget.take(piece.length);
-      yield piece;
-    }
-  } catch (error) {
-    if (error instanceof UnreadableFile) throw error;
-    throw broken(`the entry ${entry.name} cannot be unpacked (${(error as Error).message})`);
-  } finally {
-    source.destroy();
-    inflate.destroy();
+/** `end - start` bytes of the file from `start`, a piece at a time. */
+async function* range(file: RandomAccessFile, start: number, end: number): AsyncGenerator<Buffer> {
+  let remaining = end - start;
+  if (remaining <= 0) return;
+  for await (const piece of file.stream(start)) {
+    const part = piece.length > remaining ? piece.subarray(0, remaining) : piece;
+    remaining -= part.length;
+    yield part;
+    if (remaining <= 0) return;
   }
 }
 
-/** A small entry, whole (the workbook's list of sheets, say). */
-export async function readSmallEntry(file: RandomAccessFile, entry: ZipEntry, budget: UnpackBudget): Promise<string> {
-  const parts: Buffer[] = [];
-  for await (const piece of readEntry(file, entry, budget)) parts.push(piece);
-  return Buffer.concat(parts).toString("utf8");
+/** yauzl's view of the file: ranges as streams, small reads (the directory, headers) at once. */
+class FileReader extends yauzl.RandomAccessReader {
+  constructor(private readonly file: RandomAccessFile) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    return Readable.from(range(this.file, start, end), { objectMode: false });
+  }
+
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
+    this.file.read(position, length).then(
+      (data) => {
+        if (data.length < length) return callback(new Error("unexpected end of file"));
+        data.copy(buffer, offset);
+        callback(null);
+      },
+      (error: Error) => callback(error),
+    );
+  }
+}
+
+export interface ZipEntry {
+  /** The entry's name as the zip spells it. */
+  name: string;
+  size: number;
+  entry: yauzl.Entry;
+}
+
+/** An open zip: its entries by name (case-insensitive, as part names of a package are). */
+export interface Zip {
+  entries: Map<string, ZipEntry>;
+  /** The entry named so, if there is one. */
+  get(name: string): ZipEntry | undefined;
+  /** The unpacked bytes of an entry, a piece at a time, counted against the budget. */
+  read(entry: ZipEntry): AsyncGenerator<Buffer>;
+  /** A small entry, whole (the workbook's list of sheets, say). */
+  buffer(entry: ZipEntry): Promise<Buffer>;
+}
+
+export async function openZip(file: RandomAccessFile, unpackLimit: number): Promise<Zip> {
+  const budget = new UnpackBudget(unpackLimit);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await yauzl.fromRandomAccessReaderPromise(new FileReader(file), file.size, {
+      lazyEntries: true,
+      autoClose: false,
+      validateEntrySizes: true,
+    });
+  } catch (error) {
+    throw broken(`its zip directory is missing or damaged (a damaged or partial upload?): ${(error as Error).message}`);
+  }
+  const entries = new Map<string, ZipEntry>();
+  let declared = 0;
+  try {
+    for await (const entry of zip.eachEntry()) {
+      if (entries.size >= MAX_ENTRIES) throw broken(`it has more than ${MAX_ENTRIES} parts`);
+      if (entry.fileName.endsWith("/")) continue;
+      declared += entry.uncompressedSize;
+      entries.set(entry.fileName.toLowerCase(), { name: entry.fileName, size: entry.uncompressedSize, entry });
+    }
+  } catch (error) {
+    if (error instanceof UnreadableFile) throw error;
+    throw broken(`its zip directory is damaged (${(error as Error).message})`);
+  }
+  // What the directory declares is checked first: a bomb that says what it is stops here.
+  if (declared > unpackLimit) budget.take(declared);
+
+  async function* read({ name, entry }: ZipEntry): AsyncGenerator<Buffer> {
+    if (entry.isEncrypted()) throw broken(`the part ${name} is encrypted (save the workbook without a password)`);
+    if (!entry.canDecodeFileData()) throw broken(`the part ${name} uses an unknown compression`);
+    let stream: Readable;
+    try {
+      stream = await zip.openReadStreamPromise(entry);
+    } catch (error) {
+      throw broken(`the part ${name} is damaged (${(error as Error).message})`);
+    }
+    try {
+      for await (const piece of stream as AsyncIterable<Buffer>) {
+        budget.take(piece.length);
+        yield piece;
+      }
+    } catch (error) {
+      if (error instanceof UnreadableFile) throw error;
+      throw broken(`the part ${name} cannot be unpacked (${(error as Error).message})`);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async function buffer(entry: ZipEntry): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const piece of read(entry)) parts.push(piece);
+    return Buffer.concat(parts);
+  }
+
+  return { entries, get: (name) => entries.get(name.toLowerCase()), read, buffer };
 }

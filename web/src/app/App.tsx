@@ -6,9 +6,12 @@ import { LoginPage } from "../features/auth/components/LoginPage.tsx";
 import { SetupPage } from "../features/auth/components/SetupPage.tsx";
 import { contactCountQuery } from "../features/contacts/api/get-contact-count.ts";
 import { contactsQuery } from "../features/contacts/api/get-contacts.ts";
+import type { Contact } from "../features/contacts/api/types.ts";
 import { ContactsPage } from "../features/contacts/components/ContactsPage.tsx";
 import { listParamsOf } from "../features/contacts/hooks/use-list-params.ts";
+import { ContactConversations } from "../features/conversations/components/ContactConversations.tsx";
 import { ImportDialog } from "../features/imports/components/ImportDialog.tsx";
+import { ChannelsSettings } from "../features/settings/components/ChannelsSettings.tsx";
 import { DEFAULT_SETTINGS_TAB, isSettingsTab, SettingsPage } from "../features/settings/components/SettingsPage.tsx";
 import { setUnauthorizedHandler } from "../lib/api-client.ts";
 import { navigate, updateSearch, useLocation } from "../lib/router.ts";
@@ -72,18 +75,27 @@ function Routes() {
     const status = setup.data as SetupStatus;
     return pathname === paths.setup ? <SetupPage status={status} /> : <LoginPage status={status} />;
   }
+  // The contact panel gets its conversations from here, so the two features stay apart.
+  const settingsHref = user.role === "admin" ? paths.settings : undefined;
+  const contactSections = (contact: Contact) => <ContactConversations contact={contact} settingsHref={settingsHref} />;
   return (
     <AppShell me={user}>
       {pathname === paths.settings ? (
         <SettingsPage
           tab={isSettingsTab(search.get("tab")) ? (search.get("tab") as never) : DEFAULT_SETTINGS_TAB}
           onTabChange={(tab) => updateSearch({ tab: tab === DEFAULT_SETTINGS_TAB ? null : tab })}
-          panels={{}}
+          panels={{ channels: <ChannelsSettings /> }}
         />
       ) : pathname === paths.studio ? (
-        <ContactsPage key="studio" area="studio" me={user} actions={<ImportDialog />} />
+        <ContactsPage
+          key="studio"
+          area="studio"
+          me={user}
+          actions={<ImportDialog />}
+          contactSections={contactSections}
+        />
       ) : (
-        <ContactsPage key="inbox" area="inbox" me={user} />
+        <ContactsPage key="inbox" area="inbox" me={user} contactSections={contactSections} />
       )}
     </AppShell>
   );

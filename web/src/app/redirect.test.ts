@@ -53,4 +53,9 @@ describe("redirectFor", () => {
     expect(redirectFor("/studio/settings", as("admin"))).toBeNull();
     expect(redirectFor("/studio/settings", as("operator"))).toBe("/inbox/contacts");
   });
+
+  it("opens the Studio's settings to admins only", () => {
+    expect(redirectFor("/studio/settings", as("admin"))).toBeNull();
+    expect(redirectFor("/studio/settings", as("operator"))).toBe("/inbox/contacts");
+  });
 });

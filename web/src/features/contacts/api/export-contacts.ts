@@ -16,7 +16,14 @@ export function exportUrl(format: ExportFormat, scope: ExportScope): string {
   const params =
     "ids" in scope
       ? { format, ids: scope.ids.join(",") }
-      : { format, q: scope.filters.q.trim(), tag: scope.filters.tags, language: scope.filters.language };
+      : {
+          format,
+          q: scope.filters.q.trim(),
+          tag: scope.filters.tags,
+          language: scope.filters.language,
+          // Only when set, so an export without a channel filter asks exactly what it always did.
+          channel: scope.filters.channel,
+        };
   return `${API_BASE}/contacts/export${queryString(params)}`;
 }
 

@@ -3,7 +3,12 @@ import { queryString, request } from "../../../lib/api-client.ts";
 import type { ContactFilters } from "./types.ts";
 
 export function getContactCount(filters: ContactFilters, signal?: AbortSignal) {
-  const query = queryString({ q: filters.q.trim(), tag: filters.tags, language: filters.language });
+  const query = queryString({
+    q: filters.q.trim(),
+    tag: filters.tags,
+    language: filters.language,
+    channel: filters.channel,
+  });
   return request<{ count: number }>(`/contacts/count${query}`, { signal }).then((body) => body.count);
 }
 

@@ -8,4 +8,5 @@ export const getContact = (id: string, signal?: AbortSignal) =>
 export const contactQuery = (id: string) =>
   queryOptions({ queryKey: ["contacts", "detail", id], queryFn: ({ signal }) => getContact(id, signal) });
 
-export const useContact = (id: string) => useQuery(contactQuery(id));
+export const useContact = (id: string, options: { refetchInterval?: number } = {}) =>
+  useQuery({ ...contactQuery(id), ...options });

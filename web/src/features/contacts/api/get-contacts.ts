@@ -20,6 +20,7 @@ export function getContacts(
     q: filters.q.trim(),
     tag: filters.tags,
     language: filters.language,
+    channel: filters.channel,
     sort,
     limit: PAGE_SIZE,
     cursor,

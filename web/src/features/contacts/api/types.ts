@@ -1,3 +1,10 @@
+/** A way the contact reaches the workspace (API.md, "Channels and conversations"). */
+export interface Identity {
+  channel: "email" | "whatsapp" | "sms" | "webchat" | "api";
+  address: string;
+  lastSeenAt: string | null;
+}
+
 export interface Contact {
   id: string;
   firstName: string | null;
@@ -12,6 +19,8 @@ export interface Contact {
   createdAt: string;
   updatedAt: string;
   lastSeenAt: string | null;
+  /** Absent on a server older than the channels release. */
+  identities?: Identity[];
   version: number;
 }
 
@@ -45,4 +54,6 @@ export interface ContactFilters {
   q: string;
   tags: string[];
   language: string;
+  /** Contacts seen on this channel (an identity on it), e.g. `whatsapp`; empty for all. */
+  channel?: string;
 }

@@ -1,15 +1,20 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useMemo } from "react";
 import { TextInput } from "../../../components/TextInput.tsx";
 import type { ContactDraft } from "../utils/draft.ts";
 import { LanguageField } from "./LanguageField.tsx";
 import { PhoneField } from "./PhoneField.tsx";
 import { TimezoneField } from "./TimezoneField.tsx";
 
+/** The fields that are comboboxes: their text must name an option before the form saves. */
+export type ComboField = "language" | "timezone" | "phoneCountry";
+
 interface ContactFieldsProps {
   draft: ContactDraft;
   onChange: (change: Partial<ContactDraft>) => void;
   errors: Record<string, ReactNode>;
   workspaceLanguages: string[];
+  /** Told when a combobox's text starts or stops naming nothing (a stable function). */
+  onComboProblem?: (field: ComboField, message: string | undefined) => void;
   /** The rename does names apart, so the panel's details form leaves them out. */
   names?: boolean;
   autoFocus?: boolean;
@@ -21,6 +26,7 @@ export function ContactFields({
   onChange,
   errors,
   workspaceLanguages,
+  onComboProblem,
   names = true,
   autoFocus,
 }: ContactFieldsProps) {
@@ -29,21 +35,43 @@ export function ContactFields({
     onChange: (value: string) => onChange({ [field]: value }),
     error: errors[field],
   });
+  // One stable reporter per field, so a field's effect runs when its error changes, not on every render.
+  const report = useMemo(
+    () => ({
+      language: (message?: string) => onComboProblem?.("language", message),
+      timezone: (message?: string) => onComboProblem?.("timezone", message),
+      phoneCountry: (message?: string) => onComboProblem?.("phoneCountry", message),
+    }),
+    [onComboProblem],
+  );
   return (
     <div className="form-grid">
       {names && <TextInput label="First name" autoComplete="off" autoFocus={autoFocus} {...text("firstName")} />}
       {names && <TextInput label="Last name" autoComplete="off" {...text("lastName")} />}
       <TextInput label="Email" type="email" inputMode="email" autoComplete="off" className="wide" {...text("email")} />
       <div className="wide">
-        <PhoneField value={draft.phone} country={draft.phoneCountry} onChange={onChange} error={errors.phone} />
+        <PhoneField
+          value={draft.phone}
+          country={draft.phoneCountry}
+          onChange={onChange}
+          error={errors.phone}
+          countryError={errors.phoneCountry}
+          onCountryProblem={report.phoneCountry}
+        />
       </div>
       <LanguageField
         value={draft.language}
         onChange={(language) => onChange({ language })}
         workspaceLanguages={workspaceLanguages}
         error={errors.language}
+        onProblem={report.language}
       />
-      <TimezoneField value={draft.timezone} onChange={(timezone) => onChange({ timezone })} error={errors.timezone} />
+      <TimezoneField
+        value={draft.timezone}
+        onChange={(timezone) => onChange({ timezone })}
+        error={errors.timezone}
+        onProblem={report.timezone}
+      />
       <TextInput label="External ID" autoComplete="off" className="wide" {...text("externalId")} />
     </div>
   );

@@ -7,6 +7,7 @@ import { languageName } from "../utils/languages.ts";
 import { displayPhone } from "../utils/phone.ts";
 import { utcOffset } from "../utils/timezones.ts";
 import { DetailsForm } from "./DetailsForm.tsx";
+import { IdentitiesList } from "./IdentitiesList.tsx";
 import { RenameForm } from "./RenameForm.tsx";
 import { TagsEditor } from "./TagsEditor.tsx";
 
@@ -14,12 +15,17 @@ interface ContactPanelProps {
   id: string;
   homeCountry: string;
   workspaceLanguages: string[];
+  /** Shown between the details and the tags: where the app puts starting a conversation and the history. */
+  sections?: (contact: Contact) => React.ReactNode;
   onClose: () => void;
 }
 
+/** While a panel is open the contact is read again this often, so "Last seen" follows the bots. */
+const CONTACT_REFRESH_MS = 30_000;
+
 /** One contact: every field, the name edited in place, the other fields in a form, and its tags. */
-export function ContactPanel({ id, homeCountry, workspaceLanguages, onClose }: ContactPanelProps) {
-  const query = useContact(id);
+export function ContactPanel({ id, homeCountry, workspaceLanguages, sections, onClose }: ContactPanelProps) {
+  const query = useContact(id, { refetchInterval: CONTACT_REFRESH_MS });
   const heading = useRef<HTMLHeadingElement>(null);
   // Focus moves into the panel when a contact opens, so keyboard and screen-reader users land on it.
   // Closing the panel gives the focus back to what opened it (the name in the list), when it is still there.
@@ -54,6 +60,7 @@ export function ContactPanel({ id, homeCountry, workspaceLanguages, onClose }: C
           headingRef={heading}
           homeCountry={homeCountry}
           workspaceLanguages={workspaceLanguages}
+          sections={sections}
         />
       )}
     </aside>
@@ -65,10 +72,12 @@ interface ContactDetailsProps {
   headingRef: React.RefObject<HTMLHeadingElement | null>;
   homeCountry: string;
   workspaceLanguages: string[];
+  sections?: (contact: Contact) => React.ReactNode;
 }
 
-function ContactDetails({ contact, headingRef, homeCountry, workspaceLanguages }: ContactDetailsProps) {
+function ContactDetails({ contact, headingRef, homeCountry, workspaceLanguages, sections }: ContactDetailsProps) {
   const [mode, setMode] = useState<"view" | "rename" | "edit">("view");
+  const now = useNow(CONTACT_REFRESH_MS);
   const back = () => {
     setMode("view");
     requestAnimationFrame(() => headingRef.current?.focus());
@@ -111,7 +120,7 @@ function ContactDetails({ contact, headingRef, homeCountry, workspaceLanguages }
               value={contact.timezone && `${contact.timezone} (UTC${utcOffset(contact.timezone).text})`}
             />
             <Detail term="External ID" value={contact.externalId} />
-            <Detail term="Last seen" value={lastSeen(contact.lastSeenAt)} />
+            <Detail term="Last seen" value={lastSeen(contact.lastSeenAt, now)} />
             <Detail term="Created" value={formatDateTime(contact.createdAt)} />
             <Detail term="Updated" value={formatDateTime(contact.updatedAt)} />
           </dl>
@@ -122,9 +131,21 @@ function ContactDetails({ contact, headingRef, homeCountry, workspaceLanguages }
           )}
         </>
       )}
+      <IdentitiesList contact={contact} now={now} />
+      {sections?.(contact)}
       <TagsEditor contact={contact} />
     </>
   );
+}
+
+/** The time, renewed every `ms`, so relative times ("5 minutes ago") stay true while shown. */
+function useNow(ms: number) {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
 }
 
 function Detail({ term, value }: { term: string; value: string | null | undefined }) {

@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState } from "react";
 import { Button } from "react-aria-components";
+import { CHANNEL_LABELS, CHANNEL_ORDER } from "../../../components/ChannelMark.tsx";
 import type { Me } from "../../auth/api/me.ts";
 import { useContactCount } from "../api/get-contact-count.ts";
 import { useContacts } from "../api/get-contacts.ts";
 import { useTags } from "../api/get-tags.ts";
+import type { Contact } from "../api/types.ts";
 import { useDebouncedCallback } from "../hooks/use-debounced-callback.ts";
-import { openContact, setQuery, setSort, setTag, useListParams } from "../hooks/use-list-params.ts";
+import { openContact, setChannel, setQuery, setSort, setTag, useListParams } from "../hooks/use-list-params.ts";
 import { SEARCH_DEBOUNCE_MS } from "../utils/search.ts";
 import { NOTHING_SELECTED, type Selection, selectedCount, toggleLoaded, toggleOne } from "../utils/selection.ts";
 import { ContactPanel } from "./ContactPanel.tsx";
@@ -19,7 +21,18 @@ const number = new Intl.NumberFormat();
  * The Contacts page. The Inbox (operators) creates, opens and tags contacts; the Studio
  * (admins) adds the Export menu. Both show the same list.
  */
-export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; me: Me; actions?: React.ReactNode }) {
+export function ContactsPage({
+  area,
+  me,
+  actions,
+  contactSections,
+}: {
+  area: "inbox" | "studio";
+  me: Me;
+  actions?: React.ReactNode;
+  /** What the app adds to the contact panel above its tags (starting a conversation, the history). */
+  contactSections?: (contact: Contact) => React.ReactNode;
+}) {
   const { filters, sort, contactId } = useListParams();
   const list = useContacts(filters, sort);
   const count = useContactCount(filters);
@@ -44,7 +57,8 @@ export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; 
 
   const total = count.data;
   const selected = selectedCount(selection, total);
-  const filtered = filters.q.trim() !== "" || filters.tags.length > 0 || filters.language !== "";
+  const filtered =
+    filters.q.trim() !== "" || filters.tags.length > 0 || filters.language !== "" || Boolean(filters.channel);
 
   return (
     <div className={`contacts-page${contactId ? " with-panel" : ""}`}>
@@ -73,6 +87,17 @@ export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; 
               {tags.data?.map((tag) => (
                 <option key={tag.name} value={tag.name}>
                   {tag.name} ({number.format(tag.contactCount)})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field inline">
+            <span>Filter by channel</span>
+            <select value={filters.channel ?? ""} onChange={(event) => setChannel(event.target.value)}>
+              <option value="">All channels</option>
+              {CHANNEL_ORDER.map((channel) => (
+                <option key={channel} value={channel}>
+                  {CHANNEL_LABELS[channel]}
                 </option>
               ))}
             </select>
@@ -139,6 +164,7 @@ export function ContactsPage({ area, me, actions }: { area: "inbox" | "studio"; 
           id={contactId}
           homeCountry={defaultCountry}
           workspaceLanguages={languages}
+          sections={contactSections}
           onClose={() => openContact(null)}
         />
       )}

@@ -1,5 +1,6 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useRef } from "react";
+import { ChannelMark, seenChannels } from "../../../components/ChannelMark.tsx";
 import type { Contact, Sort } from "../api/types.ts";
 import { contactName, lastSeen } from "../utils/contact.ts";
 import { languageName } from "../utils/languages.ts";
@@ -35,6 +36,7 @@ const COLUMNS: { key: string; title: string; sort?: "name" | "lastSeenAt" | "cre
   { key: "language", title: "Language", className: "col-language" },
   { key: "timezone", title: "Timezone", className: "col-timezone" },
   { key: "tags", title: "Tags", className: "col-tags" },
+  { key: "channels", title: "Channels", className: "col-channels" },
   { key: "lastSeen", title: "Last seen", sort: "lastSeenAt", className: "col-seen" },
 ];
 
@@ -204,6 +206,11 @@ const ContactRow = memo(function ContactRow({
           <span key={tag} className="tag small">
             {tag}
           </span>
+        ))}
+      </td>
+      <td className="td col-channels">
+        {seenChannels(contact.identities).map((channel) => (
+          <ChannelMark key={channel} channel={channel} />
         ))}
       </td>
       <td className="td col-seen nowrap">{lastSeen(contact.lastSeenAt)}</td>

@@ -3,6 +3,7 @@ import { Button, Dialog, DialogTrigger, Heading, Modal, ModalOverlay } from "rea
 import { FormError } from "../../../components/FormError.tsx";
 import { formErrors, NO_ERRORS } from "../../../lib/form-errors.ts";
 import { useCreateContact } from "../api/create-contact.ts";
+import { useComboProblems } from "../hooks/use-combo-problems.ts";
 import { openContact } from "../hooks/use-list-params.ts";
 import { type ContactDraft, createInput, emptyDraft, FIELD_ALIASES, FIELD_LABELS, isBlank } from "../utils/draft.ts";
 import { browserTimeZone } from "../utils/timezones.ts";
@@ -25,14 +26,17 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
   const [draft, setDraft] = useState<ContactDraft>(() => emptyDraft(country, browserTimeZone()));
   const [errors, setErrors] = useState(NO_ERRORS);
   const create = useCreateContact();
+  const combos = useComboProblems();
 
   const reset = () => {
     setDraft(emptyDraft(country, browserTimeZone()));
     setErrors(NO_ERRORS);
   };
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // A combobox showing text that names nothing would save something else than it shows.
+    if (combos.refuse(event.currentTarget)) return;
     if (isBlank(draft)) {
       setErrors({ fields: {}, form: "Fill in at least a name, an email, a phone number or an external ID." });
       return;
@@ -47,7 +51,7 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
     });
   };
 
-  const shown: Record<string, ReactNode> = { ...errors.fields };
+  const shown: Record<string, ReactNode> = { ...errors.fields, ...combos.shown };
   const conflict = errors.conflict;
   if (conflict?.id && shown[conflict.field]) {
     const id = conflict.id;
@@ -84,6 +88,7 @@ export function CreateContactDialog({ label, country, workspaceLanguages }: Crea
                 onChange={(change) => setDraft((current) => ({ ...current, ...change }))}
                 errors={shown}
                 workspaceLanguages={workspaceLanguages}
+                onComboProblem={combos.report}
                 autoFocus
               />
               <FormError message={errors.form} />

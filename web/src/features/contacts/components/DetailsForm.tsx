@@ -2,6 +2,7 @@ import { type FormEvent, useState } from "react";
 import { Button } from "react-aria-components";
 import { FormError } from "../../../components/FormError.tsx";
 import type { Contact } from "../api/types.ts";
+import { useComboProblems } from "../hooks/use-combo-problems.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
 import { type ContactDraft, draftOf, patchInput } from "../utils/draft.ts";
 import { ConflictNotice } from "./ConflictNotice.tsx";
@@ -20,9 +21,12 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
   const [before] = useState(() => draftOf(initial, homeCountry));
   const [draft, setDraft] = useState<ContactDraft>(before);
   const { send, reapply, theirs, errors, isPending } = useGuardedUpdate(initial, onDone);
+  const combos = useComboProblems();
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    // A combobox showing text that names nothing would save something else than it shows.
+    if (combos.refuse(event.currentTarget)) return;
     const changes = patchInput(before, draft);
     if (Object.keys(changes).length === 0) onDone();
     else send(changes);
@@ -43,8 +47,9 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
       <ContactFields
         draft={draft}
         onChange={(change) => setDraft((current) => ({ ...current, ...change }))}
-        errors={errors.fields}
+        errors={{ ...errors.fields, ...combos.shown }}
         workspaceLanguages={workspaceLanguages}
+        onComboProblem={combos.report}
         names={false}
       />
       <FormError message={errors.form} />
@@ -53,7 +58,9 @@ export function DetailsForm({ contact, homeCountry, workspaceLanguages, onDone }
           theirs={theirs}
           before={initial}
           mine={patchInput(before, draft)}
-          onReapply={() => reapply(patchInput(before, draft))}
+          onReapply={() => {
+            if (!combos.refuse()) reapply(patchInput(before, draft));
+          }}
           onDiscard={onDone}
         />
       ) : (

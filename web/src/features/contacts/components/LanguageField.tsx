@@ -1,4 +1,4 @@
-import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useMemo } from "react";
 import {
   Button,
   ComboBox,
@@ -11,22 +11,39 @@ import {
   ListBoxSection,
   Popover,
 } from "react-aria-components";
-import { type LanguageOption, languageName, languageOptions, searchLanguages } from "../utils/languages.ts";
+import { useComboChoice } from "../hooks/use-combo-choice.ts";
+import {
+  exactLanguage,
+  type LanguageOption,
+  languageName,
+  languageOptions,
+  searchLanguages,
+} from "../utils/languages.ts";
 
 interface LanguageFieldProps {
   value: string;
   onChange: (tag: string) => void;
   workspaceLanguages: string[];
   error?: ReactNode;
+  onProblem?: (message: string | undefined) => void;
 }
 
-/** The workspace's languages first, then every language the browser can name, searchable by name or code. */
-export function LanguageField({ value, onChange, workspaceLanguages, error }: LanguageFieldProps) {
+/**
+ * The workspace's languages first, then every language the browser can name, found by its
+ * name in the browser's language, in English or in itself ("Dutch", "Nederlands") or by
+ * its code ("nl").
+ */
+export function LanguageField({ value, onChange, workspaceLanguages, error, onProblem }: LanguageFieldProps) {
   const options = useMemo(() => languageOptions(workspaceLanguages), [workspaceLanguages]);
-  const shown = languageName(value);
-  const [input, setInput] = useState(shown);
-  useEffect(() => setInput(shown), [shown]);
-  const matches = input === shown ? options : searchLanguages(options, input);
+  const choice = useComboChoice({
+    value,
+    onChange,
+    nameOf: (tag) => options.find((o) => o.id === tag)?.name ?? languageName(tag),
+    resolve: (text) => exactLanguage(options, text),
+    problem: (text) => `“${text}” is not a language in the list. Choose one, or clear the field.`,
+    onProblem,
+  });
+  const matches = choice.browsing ? options : searchLanguages(options, choice.input);
   const sections = [
     { id: "workspace", title: "Workspace languages", items: matches.filter((o) => o.preferred) },
     { id: "all", title: "All languages", items: matches.filter((o) => !o.preferred) },
@@ -35,18 +52,8 @@ export function LanguageField({ value, onChange, workspaceLanguages, error }: La
     <ComboBox
       className="field"
       items={sections}
-      inputValue={input}
-      onInputChange={(text) => {
-        setInput(text);
-        if (text === "") onChange("");
-      }}
-      selectedKey={value || null}
-      onSelectionChange={(key) => {
-        if (key === null) return;
-        onChange(String(key));
-        setInput(languageName(String(key)));
-      }}
-      isInvalid={Boolean(error)}
+      {...choice.props}
+      isInvalid={error ? true : undefined}
       menuTrigger="focus"
     >
       <Label>Language</Label>
@@ -64,7 +71,7 @@ export function LanguageField({ value, onChange, workspaceLanguages, error }: La
               <Header className="listbox-header">{section.title}</Header>
               {section.items.map((option) => (
                 <ListBoxItem key={option.id} id={option.id} textValue={option.name} className="listbox-item">
-                  {option.name} <span className="muted">{option.id}</span>
+                  {option.name} <span className="muted">{alsoCalled(option)}</span>
                 </ListBoxItem>
               ))}
             </ListBoxSection>
@@ -74,3 +81,6 @@ export function LanguageField({ value, onChange, workspaceLanguages, error }: La
     </ComboBox>
   );
 }
+
+/** "Dutch · nl" beside "Nederlands" in a Dutch browser: the other names it can be found by, and its code. */
+const alsoCalled = (option: LanguageOption) => [...option.names.slice(1), option.id].join(" · ");

@@ -1,38 +1,39 @@
-import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useMemo } from "react";
 import { Button, ComboBox, FieldError, Input, Label, ListBox, ListBoxItem, Popover } from "react-aria-components";
-import { allTimeZones, searchTimeZones, type TimeZoneOption } from "../utils/timezones.ts";
+import { useComboChoice } from "../hooks/use-combo-choice.ts";
+import { allTimeZones, exactTimeZone, searchTimeZones, type TimeZoneOption } from "../utils/timezones.ts";
 
 interface TimezoneFieldProps {
   value: string;
   onChange: (zone: string) => void;
   error?: ReactNode;
+  onProblem?: (message: string | undefined) => void;
 }
 
-/** A searchable list of the runtime's IANA zones with their UTC offsets ("+2" finds every zone at UTC+02:00). */
-export function TimezoneField({ value, onChange, error }: TimezoneFieldProps) {
+/**
+ * A searchable list of the runtime's IANA zones with their UTC offsets ("+2" finds every
+ * zone at UTC+02:00); a zone's name or city typed in full ("amsterdam") chooses it.
+ */
+export function TimezoneField({ value, onChange, error, onProblem }: TimezoneFieldProps) {
   const zones = useMemo(() => allTimeZones(), []);
-  const [input, setInput] = useState(value);
-  useEffect(() => setInput(value), [value]);
+  const choice = useComboChoice({
+    value,
+    onChange,
+    nameOf: (zone) => zone,
+    resolve: (text) => exactTimeZone(zones, text),
+    problem: (text) => `“${text}” is not a time zone in the list. Choose one, or clear the field.`,
+    onProblem,
+  });
   const items = useMemo(
-    () => (input === value ? zones : searchTimeZones(zones, input).slice(0, 200)),
-    [zones, input, value],
+    () => (choice.browsing ? zones : searchTimeZones(zones, choice.input).slice(0, 200)),
+    [zones, choice.input, choice.browsing],
   );
   return (
     <ComboBox
       className="field"
       items={items}
-      inputValue={input}
-      onInputChange={(text) => {
-        setInput(text);
-        if (text === "") onChange("");
-      }}
-      selectedKey={value || null}
-      onSelectionChange={(key) => {
-        if (key === null) return;
-        onChange(String(key));
-        setInput(String(key));
-      }}
-      isInvalid={Boolean(error)}
+      {...choice.props}
+      isInvalid={error ? true : undefined}
       menuTrigger="focus"
     >
       <Label>Timezone</Label>

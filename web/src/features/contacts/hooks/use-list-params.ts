@@ -12,8 +12,8 @@ export function useListParams() {
   const tagKey = read.tags.join("\n");
   // The same filters keep the same object, so effects that depend on them run only on a change.
   const filters: ContactFilters = useMemo(
-    () => ({ q: read.q, tags: tagKey ? tagKey.split("\n") : [], language: read.language }),
-    [read.q, tagKey, read.language],
+    () => ({ q: read.q, tags: tagKey ? tagKey.split("\n") : [], language: read.language, channel: read.channel }),
+    [read.q, tagKey, read.language, read.channel],
   );
   return { filters, sort, contactId };
 }
@@ -21,7 +21,12 @@ export function useListParams() {
 export function listParamsOf(search: URLSearchParams) {
   const sortParam = search.get("sort");
   return {
-    filters: { q: search.get("q") ?? "", tags: search.getAll("tag"), language: search.get("language") ?? "" },
+    filters: {
+      q: search.get("q") ?? "",
+      tags: search.getAll("tag"),
+      language: search.get("language") ?? "",
+      channel: search.get("channel") ?? "",
+    },
     sort: SORTS.includes(sortParam as Sort) ? (sortParam as Sort) : DEFAULT_SORT,
     contactId: search.get("contact"),
   };
@@ -30,5 +35,6 @@ export function listParamsOf(search: URLSearchParams) {
 /** Typing replaces the entry (no history step per key); other changes add one. */
 export const setQuery = (q: string) => updateSearch({ q: q.trim() ? q : null }, { replace: true });
 export const setTag = (tag: string) => updateSearch({ tag: tag ? [tag] : null });
+export const setChannel = (channel: string) => updateSearch({ channel: channel || null });
 export const setSort = (sort: Sort) => updateSearch({ sort: sort === DEFAULT_SORT ? null : sort }, { replace: true });
 export const openContact = (id: string | null) => updateSearch({ contact: id });

@@ -29,6 +29,11 @@ describe("contact drafts", () => {
     });
   });
 
+  it("leaves the phone's country to the workspace when none is chosen", () => {
+    const draft = { ...emptyDraft("", "UTC"), phone: "06 12345678" };
+    expect(createInput(draft)).toEqual({ phone: "06 12345678", timezone: "UTC" });
+  });
+
   it("knows a form with nothing that identifies a contact", () => {
     expect(isBlank(emptyDraft("NL", "UTC"))).toBe(true);
     expect(isBlank({ ...emptyDraft("NL", "UTC"), externalId: "crm-1" })).toBe(false);

@@ -62,7 +62,8 @@ export function createInput(draft: ContactDraft): ContactInput {
     const value = draft[field].trim();
     if (value !== "") input[field] = value;
   }
-  if (input.phone) input.phoneCountry = draft.phoneCountry;
+  // No country chosen: the server reads a national number in the workspace's country.
+  if (input.phone && draft.phoneCountry) input.phoneCountry = draft.phoneCountry;
   return input;
 }
 
@@ -81,6 +82,6 @@ export function patchInput(before: ContactDraft, after: ContactDraft): ContactIn
     if (value === before[field].trim()) continue;
     input[field] = value === "" ? null : value;
   }
-  if (input.phone) input.phoneCountry = after.phoneCountry;
+  if (input.phone && after.phoneCountry) input.phoneCountry = after.phoneCountry;
   return input;
 }

@@ -1,7 +1,12 @@
+import { displayNames, distinct, exactMatch, nameIn, searchNamed, speaks } from "./names.ts";
+
 /** A language as the pickers show it. */
 export interface LanguageOption {
   id: string;
+  /** Its name in the browser's language (shown, and what the input holds once chosen). */
   name: string;
+  /** Its names in the browser's language, in English and in itself, each once. */
+  names: string[];
   /** One of the languages the workspace's bots speak. */
   preferred: boolean;
 }
@@ -17,48 +22,54 @@ function knownLanguages(names: Intl.DisplayNames): string[] {
   for (const a of LETTERS) {
     for (const b of LETTERS) {
       const code = a + b;
-      const name = names.of(code);
-      if (name && name !== code) codes.push(code);
+      if (nameIn(names, code)) codes.push(code);
     }
   }
   return codes;
 }
 
-/** The workspace's languages first (in its order), then every other language by name. */
-export function languageOptions(workspaceLanguages: string[], locale?: string): LanguageOption[] {
-  const names = new Intl.DisplayNames(locale ? [locale] : undefined, { type: "language", fallback: "none" });
-  const nameOf = (code: string) => names.of(code) ?? code;
-  const preferred = workspaceLanguages.map((id) => ({ id, name: nameOf(id), preferred: true }));
-  const taken = new Set(workspaceLanguages.map((code) => code.toLowerCase()));
-  const others = knownLanguages(names)
-    .filter((code) => !taken.has(code))
-    .map((id) => ({ id, name: nameOf(id), preferred: false }))
-    .sort((a, b) => a.name.localeCompare(b.name, locale));
-  return [...preferred, ...others];
+/** "Nederlands" for nl, "Deutsch (Schweiz)" for de-CH: the language's name in itself, when the runtime has it. */
+function ownName(tag: string): string | undefined {
+  return speaks(tag) ? nameIn(displayNames(tag, "language"), tag) : undefined;
 }
 
-// Building an Intl.DisplayNames costs far more than asking it; the list asks for every row.
-const namers = new Map<string, Intl.DisplayNames>();
+function option(id: string, locale: string | undefined, preferred: boolean): LanguageOption {
+  const name = languageName(id, locale);
+  return { id, name, names: distinct([name, nameIn(displayNames("en", "language"), id), ownName(id)]), preferred };
+}
+
+/**
+ * The workspace's languages first (in its order), then every other language by name in
+ * the browser's language.
+ */
+export function languageOptions(workspaceLanguages: string[], locale?: string): LanguageOption[] {
+  const preferred = workspaceLanguages.map((id) => option(id, locale, true));
+  const taken = new Set(workspaceLanguages.map((code) => code.toLowerCase()));
+  return [...preferred, ...allLanguages(locale).filter((o) => !taken.has(o.id))];
+}
+
+// Naming every language in three languages takes a noticeable moment; once per locale is enough.
+const everyLanguage = new Map<string, LanguageOption[]>();
+
+function allLanguages(locale: string | undefined): LanguageOption[] {
+  let list = everyLanguage.get(locale ?? "");
+  if (!list) {
+    list = knownLanguages(displayNames(locale, "language"))
+      .map((id) => option(id, locale, false))
+      .sort((a, b) => a.name.localeCompare(b.name, locale));
+    everyLanguage.set(locale ?? "", list);
+  }
+  return list;
+}
 
 /** "Dutch (Netherlands)" for nl-NL; the tag itself when the runtime cannot name it. */
 export function languageName(tag: string | null, locale?: string): string {
   if (!tag) return "";
-  let namer = namers.get(locale ?? "");
-  if (!namer) {
-    namer = new Intl.DisplayNames(locale ? [locale] : undefined, { type: "language", fallback: "none" });
-    namers.set(locale ?? "", namer);
-  }
-  try {
-    return namer.of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
+  return nameIn(displayNames(locale, "language"), tag) ?? tag;
 }
 
-const fold = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+/** The languages whose name in any of its languages contains the text, or whose code starts with it. */
+export const searchLanguages = (options: LanguageOption[], text: string) => searchNamed(options, text);
 
-export function searchLanguages(options: LanguageOption[], text: string): LanguageOption[] {
-  const query = fold(text.trim());
-  if (query === "") return options;
-  return options.filter((o) => fold(o.name).includes(query) || o.id.toLowerCase().startsWith(query));
-}
+/** The language the text names exactly ("Dutch", "nederlands", "NL"), if one does. */
+export const exactLanguage = (options: LanguageOption[], text: string) => exactMatch(options, text)?.id;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { phoneCountries } from "../../../lib/countries.ts";
-import { countryOfPhone, displayPhone, formatAsTyped } from "./phone.ts";
+import { countryOfPhone, countryOptions, displayPhone, exactCountry, formatAsTyped, searchCountries } from "./phone.ts";
 
 describe("formatAsTyped", () => {
   it("groups a national number the way its country writes it", () => {
@@ -48,5 +48,46 @@ describe("phone countries", () => {
   it("finds the country of a stored number", () => {
     expect(countryOfPhone("+33612345678")).toBe("FR");
     expect(countryOfPhone(null)).toBeUndefined();
+  });
+});
+
+describe("the Phone country picker", () => {
+  /** As a browser set to Dutch lists them. */
+  const dutch = countryOptions("nl-NL");
+  const ids = (text: string) => searchCountries(dutch, text).map((c) => c.id);
+
+  it("names each country in the browser's language, in English and in its own language", () => {
+    expect(dutch.find((c) => c.id === "DE")).toEqual({
+      id: "DE",
+      name: "Duitsland",
+      names: ["Duitsland", "Germany", "Deutschland"],
+      callingCode: "49",
+    });
+    expect(dutch.find((c) => c.id === "GB")?.names).toEqual(["Verenigd Koninkrijk", "United Kingdom"]);
+  });
+
+  it("finds a country by any of its names, its code or its calling code", () => {
+    expect(ids("duits")[0]).toBe("DE");
+    expect(ids("Germany")).toEqual(["DE"]);
+    expect(ids("deutschland")).toEqual(["DE"]);
+    expect(ids("+44").sort()).toEqual(["GB", "GG", "IM", "JE"]);
+    expect(ids("31")).toContain("NL");
+    expect(ids("narnia")).toEqual([]);
+  });
+
+  it("knows which country a text names exactly; a calling code names one only when it is its own", () => {
+    expect(exactCountry(dutch, "Duitsland")).toBe("DE");
+    expect(exactCountry(dutch, "GERMANY")).toBe("DE");
+    expect(exactCountry(dutch, "Deutschland")).toBe("DE");
+    expect(exactCountry(dutch, "de")).toBe("DE");
+    expect(exactCountry(dutch, "+31")).toBe("NL");
+    expect(exactCountry(dutch, "32")).toBe("BE");
+    expect(exactCountry(dutch, "+44")).toBeUndefined();
+    expect(exactCountry(dutch, "Duits")).toBeUndefined();
+    expect(exactCountry(dutch, "Narnia")).toBeUndefined();
+  });
+
+  it("reads a national number in no country when none is chosen", () => {
+    expect(formatAsTyped("0612345678", undefined).text).toBe("0612345678");
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allTimeZones, searchTimeZones, utcOffset } from "./timezones.ts";
+import { allTimeZones, exactTimeZone, searchTimeZones, utcOffset } from "./timezones.ts";
 
 // A fixed winter day, so offsets do not move with daylight saving time.
 const WINTER = new Date("2026-01-15T12:00:00Z");
@@ -10,6 +10,7 @@ describe("time zones", () => {
   it("lists the runtime's zones with their UTC offset, west to east", () => {
     const amsterdam = zones.find((zone) => zone.id === "Europe/Amsterdam");
     expect(amsterdam).toMatchObject({ offset: "UTC+01:00", label: "(UTC+01:00) Europe/Amsterdam", minutes: 60 });
+    expect(amsterdam?.names).toContain("Amsterdam");
     expect(zones.map((zone) => zone.minutes)).toEqual([...zones.map((zone) => zone.minutes)].sort((a, b) => a - b));
     expect(zones.some((zone) => zone.id === "UTC")).toBe(true);
   });
@@ -39,5 +40,24 @@ describe("time zones", () => {
   it("returns everything for an empty search and nothing for nonsense", () => {
     expect(searchTimeZones(zones, "  ")).toHaveLength(zones.length);
     expect(ids("atlantis")).toEqual([]);
+  });
+
+  it("knows which zone a text names exactly: its IANA name or its city, however it is typed", () => {
+    expect(exactTimeZone(zones, "Europe/Amsterdam")).toBe("Europe/Amsterdam");
+    expect(exactTimeZone(zones, "europe/amsterdam")).toBe("Europe/Amsterdam");
+    expect(exactTimeZone(zones, "Amsterdam")).toBe("Europe/Amsterdam");
+    expect(exactTimeZone(zones, "europe amsterdam")).toBe("Europe/Amsterdam");
+    expect(exactTimeZone(zones, "são paulo")).toBe("America/Sao_Paulo");
+    expect(exactTimeZone(zones, "America/Sao_Paulo")).toBe("America/Sao_Paulo");
+    expect(exactTimeZone(zones, "NEW YORK")).toBe("America/New_York");
+    expect(exactTimeZone(zones, "utc")).toBe("UTC");
+  });
+
+  it("lets neither a fragment nor an offset name a zone, since they name many or none", () => {
+    expect(exactTimeZone(zones, "amsterda")).toBeUndefined();
+    expect(exactTimeZone(zones, "amsterdamx")).toBeUndefined();
+    expect(exactTimeZone(zones, "+1")).toBeUndefined();
+    expect(exactTimeZone(zones, "UTC+01:00")).toBeUndefined();
+    expect(exactTimeZone(zones, "")).toBeUndefined();
   });
 });

@@ -1,6 +1,10 @@
+import { exactMatch } from "./names.ts";
+
 /** A time zone as the pickers show it: its IANA name and its offset from UTC now. */
 export interface TimeZoneOption {
   id: string;
+  /** What it may be typed as: its IANA name, with spaces for `_` and `/`, and its city ("Sao Paulo"). */
+  names: string[];
   /** "UTC+01:00" */
   offset: string;
   /** "(UTC+01:00) Europe/Amsterdam" */
@@ -24,12 +28,14 @@ export function utcOffset(zone: string, date = new Date()): { text: string; minu
 export function allTimeZones(date = new Date()): TimeZoneOption[] {
   const zones = Intl.supportedValuesOf("timeZone");
   if (!zones.includes("UTC")) zones.push("UTC");
-  return zones
-    .map((id) => {
-      const { text, minutes } = utcOffset(id, date);
-      return { id, offset: `UTC${text}`, label: `(UTC${text}) ${id.replaceAll("_", " ")}`, minutes };
-    })
-    .sort((a, b) => a.minutes - b.minutes || a.id.localeCompare(b.id));
+  return zones.map((id) => zoneOption(id, date)).sort((a, b) => a.minutes - b.minutes || a.id.localeCompare(b.id));
+}
+
+/** "America/Sao_Paulo" answers to "America/Sao Paulo", "America Sao Paulo" and "Sao Paulo". */
+function zoneNames(id: string): string[] {
+  const spaced = id.replaceAll("_", " ");
+  const city = spaced.split("/").at(-1) ?? spaced;
+  return [id, spaced, spaced.replaceAll("/", " "), city];
 }
 
 export const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -56,4 +62,17 @@ export function searchTimeZones(options: TimeZoneOption[], text: string): TimeZo
     const name = fold(o.id);
     return words.every((word) => name.includes(word));
   });
+}
+
+/**
+ * The zone the text names exactly: its IANA name or its city, ignoring case, accents and
+ * `_` ("europe/amsterdam", "Amsterdam", "são paulo"). An offset names many zones, so it
+ * names none. A city two zones share goes to the first in the list.
+ */
+export const exactTimeZone = (options: TimeZoneOption[], text: string) =>
+  exactMatch(options, text.replaceAll("_", " "))?.id;
+
+function zoneOption(id: string, date = new Date()): TimeZoneOption {
+  const { text, minutes } = utcOffset(id, date);
+  return { id, names: zoneNames(id), offset: `UTC${text}`, label: `(UTC${text}) ${id.replaceAll("_", " ")}`, minutes };
 }

@@ -1,6 +1,7 @@
 /** The contact fields a column can fill (API.md, "Import"). */
 export const IMPORT_FIELDS = [
   "id",
+  "name",
   "firstName",
   "lastName",
   "email",
@@ -14,6 +15,7 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 
 export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   id: "ID",
+  name: "Full name (split into first and last)",
   firstName: "First name",
   lastName: "Last name",
   email: "Email",
@@ -24,6 +26,9 @@ export const IMPORT_FIELD_LABELS: Record<ImportField, string> = {
   tags: "Tags",
 };
 
+/** Fields several columns may fill: the first non-empty one wins (tags add up). */
+export const MULTI_COLUMN_FIELDS: ReadonlySet<ImportField> = new Set(["name", "email", "phone", "tags"]);
+
 export type Mapping = Record<string, ImportField | null>;
 
 export interface Import {
@@ -32,13 +37,18 @@ export interface Import {
   error: string | null;
   fileName: string;
   size: number;
-  format: "csv" | "xlsx" | null;
+  format: "csv" | "xlsx" | "vcard" | null;
   delimiter: string | null;
   encoding: string | null;
   sheet: string | null;
   columns: string[];
   mapping: Mapping;
-  preview: { row: number; values: string[]; errors: { field: string; message: string }[] }[];
+  preview: {
+    row: number;
+    values: string[];
+    errors: { field: string; message: string }[];
+    notes?: { column: string; message: string }[];
+  }[];
   onDuplicate: "update" | "skip" | null;
   tags: string[];
   progress: { done: number; total: number | null };

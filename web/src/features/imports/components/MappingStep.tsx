@@ -4,7 +4,14 @@ import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
 import { formErrors } from "../../../lib/form-errors.ts";
 import { useStartImport } from "../api/start-import.ts";
-import { IMPORT_FIELD_LABELS, IMPORT_FIELDS, type Import, type ImportField, type Mapping } from "../api/types.ts";
+import {
+  IMPORT_FIELD_LABELS,
+  IMPORT_FIELDS,
+  type Import,
+  type ImportField,
+  type Mapping,
+  MULTI_COLUMN_FIELDS,
+} from "../api/types.ts";
 
 /** Rows of the preview shown in the table; all 20 the server sends are checked for errors. */
 const PREVIEW_ROWS = 8;
@@ -43,7 +50,11 @@ export function MappingStep({ job, onCancel }: { job: Import; onCancel: () => vo
       <p>
         <strong>{job.fileName}</strong>{" "}
         <span className="muted">
-          {job.format === "csv" ? `CSV, ${job.encoding ?? "utf-8"}, “${job.delimiter ?? ","}” between cells` : "Excel"}
+          {job.format === "csv"
+            ? `CSV, ${job.encoding ?? "utf-8"}, “${job.delimiter ?? ","}” between cells`
+            : job.format === "vcard"
+              ? `vCard, ${job.encoding ?? "utf-8"}, one row per card`
+              : "Excel"}
           {job.sheet ? `, sheet “${job.sheet}”` : ""}
         </span>
       </p>
@@ -60,7 +71,7 @@ export function MappingStep({ job, onCancel }: { job: Import; onCancel: () => vo
           <tbody>
             {job.columns.map((column, index) => {
               const field = mapping[column] ?? null;
-              const twice = field !== null && (used.get(field) ?? 0) > 1 && field !== "tags";
+              const twice = field !== null && (used.get(field) ?? 0) > 1 && !MULTI_COLUMN_FIELDS.has(field);
               return (
                 <tr key={column}>
                   <th scope="row">{column}</th>

@@ -6,7 +6,15 @@ import { fetchFile, formatBytes, saveFile } from "../../../lib/download.ts";
 import { formErrors } from "../../../lib/form-errors.ts";
 import { uploadImport } from "../api/upload-import.ts";
 
-const ACCEPTED = [".csv", ".xlsx", "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"];
+const ACCEPTED = [
+  ".csv",
+  ".xlsx",
+  ".vcf",
+  "text/csv",
+  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  "text/vcard",
+  "text/x-vcard",
+];
 
 const TEMPLATES = [
   { format: "xlsx", label: "Excel (.xlsx)" },
@@ -75,14 +83,15 @@ export function UploadStep({ onUploaded, onCancel }: { onUploaded: (id: string) 
           if (item?.kind === "file") await upload(await item.getFile());
         }}
       >
-        <Text slot="label">Drop a CSV or Excel file here, or</Text>{" "}
+        <Text slot="label">Drop a CSV, Excel or vCard (.vcf) file here, or</Text>{" "}
         <FileTrigger acceptedFileTypes={ACCEPTED} onSelect={(files) => files?.[0] && void upload(files[0])}>
           <Button className="button primary">Choose a file</Button>
         </FileTrigger>
       </DropZone>
       <p className="muted">
-        A file exported from Contacts imports back as it is. The first row names the columns; the next step shows how
-        each column is read.
+        A file exported from Contacts imports back as it is, and so do the exports of Google Contacts, Outlook, HubSpot,
+        Chatwoot and Twenty, and vCard files from Apple or Google contacts. The first row names the columns; the next
+        step shows how each column is read.
       </p>
       <p className="muted">
         Start from a template:{" "}

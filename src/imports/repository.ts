@@ -10,6 +10,8 @@ export interface PreviewRow {
   row: number;
   values: string[];
   errors: FieldError[];
+  /** Cells that will not be imported, or not all of them (a second e-mail address). */
+  notes?: { column: string; message: string }[];
 }
 
 export interface ImportRow {
@@ -19,7 +21,7 @@ export interface ImportRow {
   error: string | null;
   file_name: string;
   size_bytes: string | number;
-  format: "csv" | "xlsx" | null;
+  format: "csv" | "xlsx" | "vcard" | null;
   delimiter: string | null;
   encoding: string | null;
   sheet: string | null;
@@ -56,7 +58,8 @@ export function importFromRow(row: ImportRow) {
     sheet: row.sheet,
     columns: row.columns ?? [],
     mapping: row.mapping ?? {},
-    preview: row.preview ?? [],
+    // Imports analysed before notes existed have none.
+    preview: (row.preview ?? []).map((p) => ({ ...p, notes: p.notes ?? [] })),
     onDuplicate: row.on_duplicate,
     tags: row.tags ?? [],
     progress: { done: row.rows_done, total: row.rows_total },
@@ -99,6 +102,35 @@ export async function getImport(db: Queryable, workspaceId: string, id: string):
   return row;
 }
 
+/** An upload cut off by a crash never got its id to anyone: what it stored goes after an hour. */
+export async function deleteAbandonedUploads(db: Queryable) {
+  await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
+}
+
+/** The file is stored: the import waits for its analysis. */
+export async function markUploaded(tx: Queryable, workspaceId: string, id: string, sizeBytes: number) {
+  await tx.query("update imports set status = 'analyzing', size_bytes = $3 where workspace_id = $1 and id = $2", [
+    workspaceId,
+    id,
+    sizeBytes,
+  ]);
+}
+
+/** A ready import starts with these choices; false when it is no longer ready (started meanwhile). */
+export async function markStarted(
+  tx: Queryable,
+  workspaceId: string,
+  id: string,
+  start: { mapping: unknown; onDuplicate: OnDuplicate; tags: string[] },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `update imports set status = 'running', mapping = $3, on_duplicate = $4, tags = $5, started_at = now()
+     where workspace_id = $1 and id = $2 and status = 'ready' returning id`,
+    [workspaceId, id, JSON.stringify(start.mapping), start.onDuplicate, start.tags],
+  );
+  return rows.length > 0;
+}
+
 export async function deleteImport(db: Queryable, workspaceId: string, id: string) {
   await db.query("delete from imports where workspace_id = $1 and id = $2", [workspaceId, id]);
 }
@@ -108,7 +140,7 @@ export async function deleteFile(db: Queryable, workspaceId: string, id: string)
 }
 
 export interface Analysis {
-  format: "csv" | "xlsx";
+  format: "csv" | "xlsx" | "vcard";
   encoding: string | null;
   delimiter: string | null;
   sheet: string | null;
