@@ -183,13 +183,13 @@ export async function buildApp({ db, config, logger }: AppOptions) {
       api.addHook("onRoute", addRoleCheck);
       await api.register(setupRoutes(db, config));
       await api.register(authRoutes(db, config));
+      await api.register(workspaceRoutes(db));
+      await api.register(tokenRoutes(db));
+      await api.register(userRoutes(db));
       await api.register(identityRoutes(db));
       await api.register(channelRoutes(db, config));
       await api.register(conversationRoutes(db, config));
       await api.register(webhookRoutes(db, config));
-      await api.register(workspaceRoutes(db));
-      await api.register(tokenRoutes(db));
-      await api.register(userRoutes(db));
       await api.register(contactRoutes(db));
       await api.register(tagRoutes(db));
       await api.register(exportRoutes(db));

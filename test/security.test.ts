@@ -241,8 +241,12 @@ describe("the server's logs", () => {
         headers: json,
         body: JSON.stringify({ email: "admin.private@example.org", password: "wrong guess password" }),
       });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Every log line is in once the server has stopped and its output pipes have closed.
+      const closed = new Promise((resolve) => server.child.once("close", resolve));
+      server.child.kill("SIGTERM");
+      await closed;
       const logs = server.output();
+      expect(logs).toContain("shutting down");
       expect(logs).toContain("request completed");
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       for (const value of [

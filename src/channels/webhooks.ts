@@ -145,7 +145,7 @@ export const webhookRoutes =
     app.get(
       "/channels/whatsapp/webhook",
       {
-        config: { public: true, role: "public" },
+        config: { role: "public" },
         schema: {
           tags: ["channels"],
           summary: "Meta's webhook verification handshake",
@@ -177,7 +177,7 @@ export const webhookRoutes =
       raw.post(
         "/channels/whatsapp/webhook",
         {
-          config: { public: true, role: "public" },
+          config: { role: "public" },
           schema: {
             tags: ["channels"],
             summary: "Meta's WhatsApp webhook: message statuses and inbound messages",
@@ -240,7 +240,7 @@ export const webhookRoutes =
       form.post(
         "/channels/sms/status",
         {
-          config: { public: true, role: "public" },
+          config: { role: "public" },
           schema: {
             tags: ["channels"],
             summary: "Twilio's status callback for SMS, checked by X-Twilio-Signature over PUBLIC_URL and the path",

@@ -3,31 +3,48 @@ import type { Queryable } from "../db/db.ts";
 import type { Position } from "./cursor.ts";
 import { type ContactFields, FIELD_COLUMNS } from "./input.ts";
 import { CONTACT_COLUMNS, type ContactFilter, pageQuery, whereClause } from "./query.ts";
+import type { Contact } from "./store.ts";
+
+/**
+ * The contact's fields (as the TypeBox `Contact` schema names them) and the columns
+ * CONTACT_COLUMNS selects them as: the row type, the row mapper and the audit JSON all
+ * derive from this one list. `identities` are read beside it (see identities/sql.ts).
+ */
+export const CONTACT_FIELD_COLUMNS = {
+  id: "id",
+  firstName: "first_name",
+  lastName: "last_name",
+  email: "email",
+  phone: "phone",
+  language: "language",
+  timezone: "timezone",
+  externalId: "external_id",
+  tags: "tags",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+  lastSeenAt: "last_seen_at",
+  version: "version",
+} as const satisfies Record<Exclude<keyof Contact, "identities">, string>;
+
+type FieldColumns = typeof CONTACT_FIELD_COLUMNS;
 
 /** A contact row as CONTACT_COLUMNS selects it. */
-export interface ContactRow {
-  id: string;
-  first_name: string | null;
-  last_name: string | null;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  external_id: string | null;
-  created_at: string;
-  updated_at: string;
-  last_seen_at: string | null;
-  version: number;
-  tags: string[];
-  identities?: { channel: string; address: string; lastSeenAt: string | null }[];
+export type ContactRow = { [K in keyof FieldColumns as FieldColumns[K]]: Contact[K] } & {
+  identities?: Contact["identities"];
+};
+
+const FIELD_ENTRIES = Object.entries(CONTACT_FIELD_COLUMNS) as [keyof FieldColumns, string][];
+
+export function contactFromRow(row: ContactRow): Contact {
+  const contact = {} as Record<string, unknown>;
+  for (const [field, column] of FIELD_ENTRIES) contact[field] = (row as Record<string, unknown>)[column];
+  contact.identities = row.identities ?? [];
+  return contact as Contact;
 }
 
 /** A contact row (selected with CONTACT_COLUMNS as `alias`) as the API's JSON, for the audit log. */
-const auditJson = (alias: string) => `jsonb_build_object('id', ${alias}.id, 'firstName', ${alias}.first_name,
-  'lastName', ${alias}.last_name, 'email', ${alias}.email, 'phone', ${alias}.phone, 'language', ${alias}.language,
-  'timezone', ${alias}.timezone, 'externalId', ${alias}.external_id, 'tags', ${alias}.tags,
-  'createdAt', ${alias}.created_at, 'updatedAt', ${alias}.updated_at, 'lastSeenAt', ${alias}.last_seen_at,
-  'version', ${alias}.version)`;
+const auditJson = (alias: string) =>
+  `jsonb_build_object(${FIELD_ENTRIES.map(([field, column]) => `'${field}', ${alias}.${column}`).join(", ")})`;
 
 export async function selectContact(
   db: Queryable,

@@ -1,3 +1,4 @@
+import type { Static } from "@sinclair/typebox";
 import type { Actor } from "../audit/repository.ts";
 import { recordEvent } from "../audit/repository.ts";
 import { constraintOf, type Db, type Queryable, sqlState } from "../db/db.ts";
@@ -9,7 +10,7 @@ import { type ContactFields, type ContactInput, identityError, normaliseContact 
 import { type ContactFilter, isNarrowSearch } from "./query.ts";
 import {
   bumpVersion,
-  type ContactRow,
+  contactFromRow,
   countMatching,
   deleteContactRow,
   holderOf,
@@ -19,45 +20,14 @@ import {
   selectPage,
   updateContactFields,
 } from "./repository.ts";
+import type { Contact as ContactSchema } from "./schema.ts";
 
 export type { ContactRow } from "./repository.ts";
 
-/** A contact as the API shows it. */
-export interface Contact {
-  id: string;
-  firstName: string | null;
-  lastName: string | null;
-  email: string | null;
-  phone: string | null;
-  language: string | null;
-  timezone: string | null;
-  externalId: string | null;
-  tags: string[];
-  createdAt: string;
-  updatedAt: string;
-  lastSeenAt: string | null;
-  version: number;
-  identities: { channel: string; address: string; lastSeenAt: string | null }[];
-}
+/** A contact as the API shows it: the TypeBox schema is its one definition. */
+export type Contact = Static<typeof ContactSchema>;
 
-export function contactFromRow(row: ContactRow): Contact {
-  return {
-    id: row.id,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    phone: row.phone,
-    language: row.language,
-    timezone: row.timezone,
-    externalId: row.external_id,
-    tags: row.tags,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    lastSeenAt: row.last_seen_at,
-    version: row.version,
-    identities: row.identities ?? [],
-  };
-}
+export { contactFromRow };
 
 const UNIQUE_FIELDS: Record<string, "email" | "phone" | "externalId"> = {
   contacts_email_key: "email",

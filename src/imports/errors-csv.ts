@@ -1,7 +1,7 @@
 import type { Db } from "../db/db.ts";
 import { BOM, quoter } from "../spreadsheet/csv-writer.ts";
 import { neutralise } from "../spreadsheet/neutralise.ts";
-import { type ImportRow, rejectedRows } from "./store.ts";
+import { type ImportRow, rejectedRows } from "./repository.ts";
 
 /**
  * The rejected rows of an import as CSV, ready to fix and import again: the file's own

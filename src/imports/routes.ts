@@ -15,10 +15,20 @@ import { xlsxStream } from "../spreadsheet/xlsx-writer.ts";
 import { errorsCsv } from "./errors-csv.ts";
 import { formatBytes, saveUpload, TooLarge } from "./file.ts";
 import { columnFields, type Mapping } from "./mapping.ts";
+import {
+  deleteAbandonedUploads,
+  deleteImport,
+  failImport,
+  getImport,
+  importFromRow,
+  insertImport,
+  markStarted,
+  markUploaded,
+  saveChunk,
+} from "./repository.ts";
 import { analyseImport, runImport } from "./run.ts";
 import { Import, StartBody, TemplateQuery, UploadBody, UploadQuery } from "./schema.ts";
 import { importSettings } from "./settings.ts";
-import { deleteImport, failImport, getImport, importFromRow, insertImport, saveChunk } from "./store.ts";
 
 const TEMPLATE_NAME = "contacts-import-template";
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -49,7 +59,7 @@ export const importRoutes =
     });
     app.addHook("onReady", async () => {
       // An upload cut off by a crash never got its id to anyone: remove what it stored.
-      await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
+      await deleteAbandonedUploads(db);
     });
 
     await app.register(multipart, {
@@ -115,10 +125,7 @@ export const importRoutes =
           throw invalid([{ field: "file", message: "is empty" }]);
         }
         await db.transaction(async (tx) => {
-          await tx.query(
-            "update imports set status = 'analyzing', size_bytes = $3 where workspace_id = $1 and id = $2",
-            [workspaceId, id, size],
-          );
+          await markUploaded(tx, workspaceId, id, size);
           await enqueueJob(tx, workspaceId, "import.analyze", id);
         });
         jobs.wake();
@@ -209,13 +216,13 @@ export const importRoutes =
         errors.push(...tags.errors);
         if (errors.length) throw invalid(errors);
         const started = await db.transaction(async (tx) => {
-          const [updated] = await tx.query(
-            `update imports set status = 'running', mapping = $3, on_duplicate = $4, tags = $5, started_at = now()
-             where workspace_id = $1 and id = $2 and status = 'ready' returning id`,
-            [workspaceId, row.id, JSON.stringify(mapping), request.body.onDuplicate, tags.tags],
-          );
+          const updated = await markStarted(tx, workspaceId, row.id, {
+            mapping,
+            onDuplicate: request.body.onDuplicate,
+            tags: tags.tags,
+          });
           if (updated) await enqueueJob(tx, workspaceId, "import.run", row.id);
-          return Boolean(updated);
+          return updated;
         });
         if (!started) throw new Problem(409, "The import was started meanwhile.");
         jobs.wake();

@@ -15,7 +15,6 @@ import {
 } from "./detect.ts";
 import { storedFile } from "./file.ts";
 import { type ColumnPlan, columnFields, columnPlan, guessMapping, type Mapping } from "./mapping.ts";
-import { type CheckedRow, checkRow, creationError } from "./rows.ts";
 import {
   type Analysis,
   addProgress,
@@ -27,7 +26,8 @@ import {
   type PreviewRow,
   saveAnalysis,
   saveRejected,
-} from "./store.ts";
+} from "./repository.ts";
+import { type CheckedRow, checkRow, creationError } from "./rows.ts";
 import { looksLikeVcard, scanVcard, vcardRows } from "./vcard.ts";
 import { writeBatch } from "./writer.ts";
 

@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { type ContactFields, FIELD_COLUMNS } from "../contacts/input.ts";
 import type { Queryable } from "../db/db.ts";
 import { catalogueTags, linkTags } from "../tags/repository.ts";
+import type { BatchCounts, OnDuplicate } from "./repository.ts";
 import { type CheckedRow, creationError, describeErrors } from "./rows.ts";
-import type { BatchCounts, OnDuplicate } from "./store.ts";
 
 /**
  * Writes one batch of checked rows in the caller's transaction, with a handful of

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import { recordEvent } from "../audit/repository.ts";
-import { tagName } from "../contacts/fields.ts";
+import { LIMITS, tagName } from "../contacts/fields.ts";
 import type { Db } from "../db/db.ts";
 import { invalid, notFound, Problem } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
@@ -40,7 +40,7 @@ export const tagRoutes =
         schema: {
           tags: ["tags"],
           summary: "Add a tag to the catalogue (admin)",
-          body: Type.Object({ name: Type.String({ maxLength: 200 }) }, { additionalProperties: false }),
+          body: Type.Object({ name: Type.String({ maxLength: LIMITS.tag }) }, { additionalProperties: false }),
           response: { 201: Tag, ...S.problems(400, 401, 403, 409, 422) },
         },
       },

@@ -102,6 +102,35 @@ export async function getImport(db: Queryable, workspaceId: string, id: string):
   return row;
 }
 
+/** An upload cut off by a crash never got its id to anyone: what it stored goes after an hour. */
+export async function deleteAbandonedUploads(db: Queryable) {
+  await db.query("delete from imports where status = 'uploading' and created_at < now() - interval '1 hour'");
+}
+
+/** The file is stored: the import waits for its analysis. */
+export async function markUploaded(tx: Queryable, workspaceId: string, id: string, sizeBytes: number) {
+  await tx.query("update imports set status = 'analyzing', size_bytes = $3 where workspace_id = $1 and id = $2", [
+    workspaceId,
+    id,
+    sizeBytes,
+  ]);
+}
+
+/** A ready import starts with these choices; false when it is no longer ready (started meanwhile). */
+export async function markStarted(
+  tx: Queryable,
+  workspaceId: string,
+  id: string,
+  start: { mapping: unknown; onDuplicate: OnDuplicate; tags: string[] },
+): Promise<boolean> {
+  const rows = await tx.query(
+    `update imports set status = 'running', mapping = $3, on_duplicate = $4, tags = $5, started_at = now()
+     where workspace_id = $1 and id = $2 and status = 'ready' returning id`,
+    [workspaceId, id, JSON.stringify(start.mapping), start.onDuplicate, start.tags],
+  );
+  return rows.length > 0;
+}
+
 export async function deleteImport(db: Queryable, workspaceId: string, id: string) {
   await db.query("delete from imports where workspace_id = $1 and id = $2", [workspaceId, id]);
 }
