@@ -98,6 +98,7 @@ const ExportQuery = Type.Object(
     q: ListQuery.properties.q,
     tag: ListQuery.properties.tag,
     language: ListQuery.properties.language,
+    channel: ListQuery.properties.channel,
     sort: ListQuery.properties.sort,
     ids: Type.Optional(
       Type.String({
@@ -166,6 +167,7 @@ export const exportRoutes =
           q: query.q,
           tag: query.tag,
           language: query.language,
+          channel: query.channel,
           ids,
         });
 
@@ -180,7 +182,9 @@ export const exportRoutes =
         pipeline(format.write(source), body, (error) => {
           const details = {
             format: query.format,
-            ...(ids ? { ids } : { filter: { q: query.q, tag: query.tag, language: query.language, sort } }),
+            ...(ids
+              ? { ids }
+              : { filter: { q: query.q, tag: query.tag, language: query.language, channel: query.channel, sort } }),
             rows: progress.rows,
             ...(error ? { aborted: true } : {}),
           };

@@ -22,6 +22,9 @@ interface Received {
   raw: string;
 }
 
+/** The address the test's SMTP server refuses, as a mailbox that does not exist. */
+const REFUSED = "max@example.de";
+
 /** An SMTP server that keeps what it receives; `next()` resolves with the next message. */
 async function startSmtp() {
   const received: Received[] = [];
@@ -30,6 +33,17 @@ async function startSmtp() {
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (address.address === REFUSED) {
+        const error = new Error("5.1.1 <max@example.de>: Recipient address rejected: User unknown") as Error & {
+          responseCode: number;
+        };
+        error.responseCode = 550;
+        callback(error);
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -315,6 +329,23 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
     await page.screenshot({ path: `${SCREENSHOTS}conversations-light.png` });
   });
 
+  it("shows a message the SMTP server refused as failed, with the server's reply", async () => {
+    const list = await workspace.admin.get("/contacts?q=Mustermann");
+    await page.goto(`${server.origin}/studio/contacts?contact=${list.body.items[0].id}`);
+    await panel().getByRole("heading", { name: "Max Mustermann" }).waitFor();
+    await panel().getByRole("button", { name: "Start new conversation" }).click();
+    // E-mail is the only configured way to reach Max, so it is chosen already.
+    await dialog().getByRole("textbox", { name: "Subject" }).fill("Hello");
+    await dialog().getByRole("textbox", { name: "Message" }).fill("Are you there?");
+    await dialog().getByRole("button", { name: "Send" }).click();
+    await dialog().waitFor({ state: "detached" });
+    const messages = panel().getByRole("region", { name: "Conversations" }).getByRole("list", { name: "Messages" });
+    await messages.getByText("failed", { exact: true }).waitFor();
+    await messages.getByText(/User unknown/).waitFor();
+    await page.goto(`${server.origin}/studio/contacts?contact=${contactId}`);
+    await panel().getByRole("heading", { name: "Zoë de Vries" }).waitFor();
+  });
+
   it("offers WhatsApp outside the 24-hour window only through an approved template", async () => {
     await panel().getByRole("button", { name: "Start new conversation" }).click();
     const channel = dialog().getByRole("radiogroup", { name: "Channel" });
@@ -363,7 +394,11 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
 
     const conversations = panel().getByRole("region", { name: "Conversations" });
     const messages = conversations.getByRole("list", { name: "Messages" });
-    await messages.getByRole("listitem").filter({ hasText: "It ships today" }).getByText("sent").waitFor();
+    await messages
+      .getByRole("listitem")
+      .filter({ hasText: "It ships today" })
+      .getByText("sent", { exact: true })
+      .waitFor();
     // Meta reports it read: the open conversation shows it without a reload.
     const read = await postWebhook(
       server.origin,
@@ -372,7 +407,11 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
       "app-secret-for-tests",
     );
     expect(read.status, read.text).toBe(200);
-    await messages.getByRole("listitem").filter({ hasText: "It ships today" }).getByText("read").waitFor();
+    await messages
+      .getByRole("listitem")
+      .filter({ hasText: "It ships today" })
+      .getByText("read", { exact: true })
+      .waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -1263,6 +1263,8 @@ export interface paths {
           /** @description repeat for all of several */
           tag?: string[];
           language?: string;
+          /** @description contacts with an identity on this channel */
+          channel?: "email" | "whatsapp" | "sms" | "webchat" | "api";
           sort?: "createdAt" | "-createdAt" | "updatedAt" | "-updatedAt" | "lastSeenAt" | "-lastSeenAt" | "name" | "-name";
           /** @description comma-separated contact ids: export this selection (within the filters, if any) */
           ids?: string;

@@ -1,4 +1,9 @@
-/** The API's channels and conversations (API.md, "Channels and conversations"). */
+/**
+ * The API's channels and conversations (API.md, "Channels and conversations"), from the
+ * generated API types where the server's schema says enough. A template's components are
+ * free-form there (Meta's own shape), so they are written out here.
+ */
+import type { BodyOf, ResponseOf, Schemas } from "../../../types/index.ts";
 
 export const CHANNELS = ["email", "whatsapp", "sms", "webchat", "api"] as const;
 export type Channel = (typeof CHANNELS)[number];
@@ -21,11 +26,8 @@ export interface ContactForConversations {
   identities?: Identity[];
 }
 
-export interface ChannelState {
-  channel: SendChannel;
-  configured: boolean;
-  settings: Record<string, unknown> | null;
-}
+/** `GET /channels`: each channel the workspace sends on, configured or not (no secrets). */
+export type ChannelState = ResponseOf<"/api/v1/channels", "get">[number];
 
 export interface TemplateComponent {
   type: "HEADER" | "BODY" | "FOOTER" | "BUTTONS";
@@ -35,6 +37,7 @@ export interface TemplateComponent {
   example?: unknown;
 }
 
+/** `GET /channels/whatsapp/templates`: an approved template, its components as Meta sends them. */
 export interface Template {
   name: string;
   language: string;
@@ -45,42 +48,15 @@ export interface Template {
   parameters?: string[];
 }
 
-export type MessageStatus = "queued" | "sent" | "delivered" | "read" | "failed";
+export type Message = Schemas["Message"];
+export type MessageStatus = Message["status"];
 
-export interface Message {
-  id: string;
-  direction: "out" | "in";
-  channel: Channel;
-  address: string;
-  text: string | null;
-  subject: string | null;
-  template: { name: string; language: string; parameters?: Record<string, string> } | null;
-  status: MessageStatus;
-  error: { code: string | number | null; message: string } | null;
-  providerId: string | null;
-  sentBy: unknown;
-  createdAt: string;
-  statusAt: string | null;
-}
-
-export interface Conversation {
-  id: string;
-  channel: Channel;
-  address: string;
-  startedAt: string;
-  lastMessageAt: string | null;
-  lastMessage: Message | null;
-}
+/** A conversation as `GET /contacts/:id/conversations` lists it, with its last message. */
+export type Conversation = ResponseOf<"/api/v1/contacts/{id}/conversations", "get">["items"][number];
 
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
 }
 
-export interface StartConversation {
-  channel: SendChannel;
-  address?: string;
-  subject?: string;
-  text?: string;
-  template?: { name: string; language: string; parameters: Record<string, string> };
-}
+export type StartConversation = BodyOf<"/api/v1/contacts/{id}/conversations", "post"> & { channel: SendChannel };

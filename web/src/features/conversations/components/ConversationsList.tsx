@@ -148,7 +148,7 @@ function MessageStatus({ message }: { message: Message }) {
   if (message.direction === "in") return <span className="status received">received</span>;
   return (
     <span className={`status ${message.status}`} title={STATUS_HINT[message.status]}>
-      {message.status}
+      <span>{message.status}</span>
       {message.status === "failed" && message.error && (
         <span className="status-error">: {errorText(message.error)}</span>
       )}

@@ -15,7 +15,9 @@ const message = (fields: Partial<Message>): Message => ({
   providerId: null,
   sentBy: null,
   createdAt: "2026-12-01T12:00:00Z",
-  statusAt: null,
+  statusAt: "2026-12-01T12:00:00Z",
+  conversationId: "c",
+  contactId: "k",
   ...fields,
 });
 

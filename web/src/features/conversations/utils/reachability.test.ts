@@ -17,6 +17,7 @@ const channels = (...configured: string[]): ChannelState[] =>
     channel,
     configured: configured.includes(channel),
     settings: null,
+    updatedAt: null,
   }));
 
 describe("reachability", () => {

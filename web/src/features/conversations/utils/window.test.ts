@@ -16,7 +16,9 @@ const message = (fields: Partial<Message>): Message => ({
   providerId: null,
   sentBy: null,
   createdAt: new Date(now - 60_000).toISOString(),
-  statusAt: null,
+  statusAt: "2026-12-01T12:00:00Z",
+  conversationId: "c",
+  contactId: "k",
   ...fields,
 });
 

@@ -1,14 +1,11 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { request } from "../../../lib/api-client.ts";
+import type { ResponseOf } from "../../../types/index.ts";
 
 export type ChannelName = "email" | "whatsapp" | "sms";
 
 /** `GET /channels`: each channel, configured or not, with its settings minus the secrets. */
-export interface ChannelState {
-  channel: ChannelName;
-  configured: boolean;
-  settings: Record<string, unknown> | null;
-}
+export type ChannelState = ResponseOf<"/api/v1/channels", "get">[number];
 
 /** The conversations feature reads the same list under the same key. */
 export const useChannelStates = () =>
@@ -35,11 +32,7 @@ export const useRemoveChannel = () =>
   useChannelMutation((channel: ChannelName) => request<void>(`/channels/${channel}`, { method: "DELETE" }));
 
 /** What the provider said to a test it accepted; a refusal is a 422 with the provider's text. */
-export interface TestResult {
-  ok: boolean;
-  detail: string;
-  providerId: string | null;
-}
+export type TestResult = ResponseOf<"/api/v1/channels/{channel}/test", "post">;
 
 export const useTestChannel = () =>
   useMutation({
