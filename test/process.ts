@@ -42,6 +42,9 @@ export function spawnServer(
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
+      // Under a parent that never reaps it, the server is not the child: stop it too.
+      const server = Number(/server pid (\d+)/.exec(output)?.[1]);
+      if (options.unreaped && server) process.kill(server, "SIGKILL");
       child.kill("SIGKILL");
       reject(new Error(`server did not start in time:\n${output}`));
     }, timeoutMs);

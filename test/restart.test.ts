@@ -46,7 +46,7 @@ describe("the server process on the embedded database", () => {
       again.child.kill("SIGTERM");
       await again.exited;
     }
-  });
+  }, 300_000);
 });
 
 /** Waits until `pid` has died: gone, or a zombie its parent has not reaped yet. */
@@ -62,7 +62,11 @@ describe("restarting the embedded database's server at once after SIGKILL", () =
   const dataDir = mkdtempSync(join(tmpdir(), "contacts-sigkill-"));
   const parents: ServerProcess[] = [];
   afterAll(async () => {
-    for (const p of parents) p.child.kill("SIGKILL");
+    for (const p of parents) {
+      // A server still running (a failed test) dies with its parent's test, not later.
+      if (processState(p.pid) && processState(p.pid) !== "Z") process.kill(p.pid, "SIGKILL");
+      p.child.kill("SIGKILL");
+    }
     await Promise.all(parents.map((p) => p.exited));
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -71,7 +75,7 @@ describe("restarting the embedded database's server at once after SIGKILL", () =
     // Each server runs under a parent that never reaps it, so the killed one keeps its pid
     // (a zombie) while the next one starts: a pid check would call it alive.
     const start = async () => {
-      const server = await spawnServer({ DATA_DIR: dataDir }, 60_000, { unreaped: true });
+      const server = await spawnServer({ DATA_DIR: dataDir }, 180_000, { unreaped: true });
       parents.push(server);
       return server;
     };
@@ -130,17 +134,17 @@ describe("restarting the embedded database's server at once after SIGKILL", () =
     );
     process.kill(server.pid, "SIGTERM");
     expect(await dead(server.pid)).toBe("Z");
-  }, 300_000);
+  }, 900_000);
 
   it("starts when the lock file names a live process that holds no lock (a pid reused after a crash)", async () => {
     // After the test above the last server stopped; the file names some other live process now.
     writeFileSync(join(dataDir, "contacts.lock"), `${process.pid}\n`);
-    const server = await spawnServer({ DATA_DIR: dataDir });
+    const server = await spawnServer({ DATA_DIR: dataDir }, 180_000);
     try {
       expect((await fetch(`${server.origin}/healthz`)).status).toBe(200);
     } finally {
       server.child.kill("SIGTERM");
       expect(await server.exited).toBe(0);
     }
-  });
+  }, 300_000);
 });

@@ -6,6 +6,7 @@
  * so a new route has to state who may call it. Afterwards the other workspace is exactly
  * as it was, and no answer carried any of its data.
  */
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importFile } from "./imports-helpers.ts";
 import { fillPath, type Operation, readOperations } from "./openapi-ops.ts";
@@ -25,6 +26,7 @@ const CALLERS: [Caller, Role][] = [
 const EXPECTED: Record<string, Record<Role, number>> = {
   // Public: a bad password is refused the same way whoever asks.
   "POST /setup": { anonymous: 422, operator: 422, admin: 422 },
+  "GET /setup": { anonymous: 200, operator: 200, admin: 200 },
   "POST /auth/login": { anonymous: 401, operator: 401, admin: 401 },
   "GET /me": { anonymous: 401, operator: 200, admin: 200 },
   "GET /workspace": { anonymous: 401, operator: 200, admin: 200 },
@@ -53,8 +55,38 @@ const EXPECTED: Record<string, Record<Role, number>> = {
   "GET /imports/{id}": { anonymous: 401, operator: 403, admin: 404 },
   "POST /imports/{id}/start": { anonymous: 401, operator: 403, admin: 404 },
   "GET /imports/{id}/errors": { anonymous: 401, operator: 403, admin: 404 },
+  // A new address of ours: a contact of ours is made for it (their identities are never found).
+  "POST /contacts/identify": { anonymous: 401, operator: 201, admin: 201 },
+  "DELETE /contacts/{id}/identities/{channel}/{address}": { anonymous: 401, operator: 404, admin: 404 },
+  "GET /channels": { anonymous: 401, operator: 200, admin: 200 },
+  "PUT /channels/email": { anonymous: 401, operator: 403, admin: 200 },
+  "PUT /channels/whatsapp": { anonymous: 401, operator: 403, admin: 200 },
+  "PUT /channels/sms": { anonymous: 401, operator: 403, admin: 200 },
+  // Checked first, while only the other workspace has channels: theirs are not ours to remove.
+  "DELETE /channels/{channel}": { anonymous: 401, operator: 403, admin: 404 },
+  // The providers sit at a closed local port: the test's call is refused (422 naming the channel).
+  "POST /channels/{channel}/test": { anonymous: 401, operator: 403, admin: 422 },
+  "GET /channels/whatsapp/templates": { anonymous: 401, operator: 422, admin: 422 },
+  "POST /contacts/{id}/conversations": { anonymous: 401, operator: 404, admin: 404 },
+  "GET /contacts/{id}/conversations": { anonymous: 401, operator: 404, admin: 404 },
+  "GET /conversations/{id}/messages": { anonymous: 401, operator: 404, admin: 404 },
+  // Public, for the providers: without their signature (or verify token) nothing is done.
+  "GET /channels/whatsapp/webhook": { anonymous: 403, operator: 403, admin: 403 },
+  "POST /channels/whatsapp/webhook": { anonymous: 401, operator: 401, admin: 401 },
+  "POST /channels/sms/status": { anonymous: 401, operator: 401, admin: 401 },
   // Checked last: it ends the session that calls it (a token has none to end: 204 too).
   "POST /auth/logout": { anonymous: 401, operator: 204, admin: 204 },
+};
+
+/** A port nothing listens on: every provider call of the sweep is refused at once. */
+const CLOSED_PORT = 9;
+const SECRET_KEY = randomBytes(32).toString("base64");
+/** The other workspace's channel secrets, which no answer may carry. */
+const THEIR_SECRETS = {
+  smtpPassword: "their-smtp-password",
+  accessToken: "their-access-token",
+  appSecret: "their-app-secret",
+  authToken: "their-auth-token",
 };
 
 let unique = 0;
@@ -88,6 +120,30 @@ function bodyFor(key: string): unknown {
       return { name: `Sweep ${n}` };
     case "POST /imports/{id}/start":
       return { onDuplicate: "update" };
+    case "POST /contacts/identify":
+      return { channel: "webchat", address: `sweep-visitor-${n}`, profile: { firstName: `Visitor ${n}` } };
+    case "PUT /channels/email":
+      return { smtpUrl: `smtp://ours:password-${n}@127.0.0.1:${CLOSED_PORT}`, from: "Ours <ours@ours.example>" };
+    case "PUT /channels/whatsapp":
+      return {
+        apiBaseUrl: `http://127.0.0.1:${CLOSED_PORT}`,
+        phoneNumberId: `ours-${n}`,
+        businessAccountId: "ours-waba",
+        accessToken: `ours-access-${n}`,
+        appSecret: `ours-app-secret-${n}`,
+        verifyToken: `ours-verify-${n}`,
+      };
+    case "PUT /channels/sms":
+      return {
+        apiBaseUrl: `http://127.0.0.1:${CLOSED_PORT}`,
+        accountSid: `AC${"2".repeat(32)}`,
+        authToken: `ours-auth-${n}`,
+        from: "+31612345678",
+      };
+    case "POST /channels/{channel}/test":
+      return { to: "+31612345679" };
+    case "POST /contacts/{id}/conversations":
+      return { channel: "sms", text: "Hello" };
     default:
       return undefined;
   }
@@ -111,7 +167,14 @@ interface Ids {
 function pathValues(op: Operation, theirs: Ids): Record<string, string> {
   const resource = op.apiPath.split("/")[1];
   const id = resource === "tokens" ? theirs.token : resource === "imports" ? theirs.import : theirs.contact;
-  return { id, tag: theirs.tag, name: theirs.tag };
+  return {
+    id,
+    tag: theirs.tag,
+    name: theirs.tag,
+    // Their contact's own e-mail address, and the channel the test call is made on.
+    channel: op.apiPath.startsWith("/contacts/") ? "email" : "sms",
+    address: "secret@theirs.example",
+  };
 }
 
 /** A multipart upload, as a browser (session with our Origin) or an integration (token) sends it. */
@@ -144,7 +207,12 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
   }
 
   beforeAll(async () => {
-    server = await startServer(kind, { API_RATE_LIMIT: "100000", LOGIN_RATE_LIMIT: "100000" });
+    server = await startServer(kind, {
+      API_RATE_LIMIT: "100000",
+      LOGIN_RATE_LIMIT: "100000",
+      SECRET_KEY,
+      CHANNELS_ALLOW_PRIVATE: "1",
+    });
     ours = await createWorkspace(server, "Ours");
     theirs = await createWorkspace(server, "Theirs");
     const contact = await theirs.operator.post("/contacts", {
@@ -159,6 +227,36 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
     const uploaded = await uploadCsv(theirs.admin, "First name,Email\r\nSecret,secret2@theirs.example\r\n");
     const importId = uploaded.status === 202 ? (JSON.parse(uploaded.text) as { id: string }).id : crypto.randomUUID();
     theirIds = { contact: contact.body.id, token, tag: "Confidential", import: importId };
+    const theirChannels: [string, unknown][] = [
+      [
+        "email",
+        { smtpUrl: `smtp://theirs:${THEIR_SECRETS.smtpPassword}@127.0.0.1:${CLOSED_PORT}`, from: "t@theirs.example" },
+      ],
+      [
+        "whatsapp",
+        {
+          apiBaseUrl: `http://127.0.0.1:${CLOSED_PORT}`,
+          phoneNumberId: "their-number",
+          businessAccountId: "their-waba",
+          accessToken: THEIR_SECRETS.accessToken,
+          appSecret: THEIR_SECRETS.appSecret,
+          verifyToken: "their-verify-token",
+        },
+      ],
+      [
+        "sms",
+        {
+          apiBaseUrl: `http://127.0.0.1:${CLOSED_PORT}`,
+          accountSid: `AC${"1".repeat(32)}`,
+          authToken: THEIR_SECRETS.authToken,
+          from: "+31687654300",
+        },
+      ],
+    ];
+    for (const [channel, body] of theirChannels) {
+      const put = await theirs.admin.put(`/channels/${channel}`, body);
+      if (put.status !== 200) throw new Error(`could not configure their ${channel}: ${put.text}`);
+    }
 
     operatorLogin = { email: `operator@${ours.slug}.example`, password: "operator's long password" };
     const added = await ours.admin.post("/users", { name: "Otto", role: "operator", ...operatorLogin });
@@ -174,7 +272,19 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
 
   /** Everything of the other workspace that a call could have changed. */
   async function theirState(): Promise<unknown> {
-    const tables = ["contacts", "contact_tags", "tags", "api_tokens", "users", "sessions", "audit_events"];
+    const tables = [
+      "contacts",
+      "contact_tags",
+      "contact_identities",
+      "tags",
+      "api_tokens",
+      "users",
+      "sessions",
+      "audit_events",
+      "channels",
+      "conversations",
+      "messages",
+    ];
     const counts = await Promise.all(
       tables.map(async (table) => {
         const [row] = await server.db.query<{ n: number }>(
@@ -199,10 +309,18 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
     expect(missing, "operations the sweep table does not cover: add who may call them").toEqual([]);
 
     const before = await theirState();
-    const secrets = [theirIds.contact, theirIds.token, "secret@theirs.example", "31687654321", "their-1"];
-    const ordered = [...operations].sort(
-      (a, b) => Number(a.key === "POST /auth/logout") - Number(b.key === "POST /auth/logout"),
-    );
+    const secrets = [
+      theirIds.contact,
+      theirIds.token,
+      "secret@theirs.example",
+      "31687654321",
+      "their-1",
+      ...Object.values(THEIR_SECRETS),
+    ];
+    // Removing a channel first, while only theirs exist; ending the session last.
+    const rank = (op: Operation) =>
+      op.key === "DELETE /channels/{channel}" ? -1 : op.key === "POST /auth/logout" ? 1 : 0;
+    const ordered = [...operations].sort((a, b) => rank(a) - rank(b));
     const mismatches: string[] = [];
     let checked = 0;
     for (const op of ordered) {
