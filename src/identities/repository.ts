@@ -64,15 +64,22 @@ function wanted(request: IdentifyRequest): Partial<ContactFields> {
 }
 
 async function attach(tx: Queryable, workspaceId: string, contactId: string, request: IdentifyRequest) {
-  const rows = await tx.query<{ inserted: boolean }>(
-    `insert into contact_identities as i (workspace_id, channel, address, contact_id, last_seen_at)
+  // Not `returning (xmax = 0)`: a table distributed by workspace_id (hash-partitioned, or
+  // Citus) has no system columns to return, so the insert and the update are two statements.
+  const inserted = await tx.query(
+    `insert into contact_identities (workspace_id, channel, address, contact_id, last_seen_at)
      values ($1, $2, $3, $4, $5)
-     on conflict (workspace_id, channel, address)
-       do update set last_seen_at = greatest(i.last_seen_at, excluded.last_seen_at)
-     returning (xmax = 0) as inserted`,
+     on conflict (workspace_id, channel, address) do nothing
+     returning 1`,
     [workspaceId, request.channel, request.address, contactId, request.seenAt],
   );
-  return rows[0]?.inserted ?? false;
+  if (inserted.length) return true;
+  await tx.query(
+    `update contact_identities set last_seen_at = greatest(last_seen_at, $4)
+     where workspace_id = $1 and channel = $2 and address = $3`,
+    [workspaceId, request.channel, request.address, request.seenAt],
+  );
+  return false;
 }
 
 async function identifyOnce(db: Db, workspaceId: string, actor: Actor, request: IdentifyRequest) {
