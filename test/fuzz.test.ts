@@ -474,7 +474,7 @@ describe.each(databases())("fuzzing the API on %s", (kind) => {
               "body",
               ...Object.keys(body.properties ?? {}),
               ...(operation?.parameters.map((p) => p.name) ?? []),
-              ...[...(operation?.apiPath.matchAll(/\{(\w+)\}/g) ?? [])].map((m) => m[1]),
+              ...[...(operation?.apiPath.matchAll(/\{(\w+)\}/g) ?? [])].map((m) => m[1] as string),
               ...sentKeys(request),
             ]);
             expect(Array.isArray(problem.errors) && problem.errors.length > 0, what).toBe(true);
