@@ -31,7 +31,16 @@ describe.each(databases())("keyset batches on %s", (kind: DatabaseKind) => {
   async function batchedIds(filter: ContactFilter, sort: string, size: number, ahead: number) {
     const ids: string[] = [];
     const progress = { rows: 0 };
-    for await (const rows of keysetBatches<Keyed>(db, workspaceId, filter, sort, progress, size, "c.id", ahead)) {
+    for await (const rows of keysetBatches<Keyed>({
+      db,
+      workspaceId,
+      filter,
+      sort,
+      progress,
+      batchSize: size,
+      select: "c.id",
+      ahead,
+    })) {
       expect(rows.length).toBeGreaterThan(0);
       ids.push(...rows.map((r) => r.id));
     }
@@ -67,7 +76,16 @@ describe.each(databases())("keyset batches on %s", (kind: DatabaseKind) => {
     const removed = before[40] as string;
     const seen: string[] = [];
     let changed = false;
-    for await (const rows of keysetBatches<Keyed>(db, workspaceId, {}, "createdAt", { rows: 0 }, 4, "c.id", 2)) {
+    for await (const rows of keysetBatches<Keyed>({
+      db,
+      workspaceId,
+      filter: {},
+      sort: "createdAt",
+      progress: { rows: 0 },
+      batchSize: 4,
+      select: "c.id",
+      ahead: 2,
+    })) {
       seen.push(...rows.map((r) => r.id));
       if (!changed && seen.length >= 8) {
         changed = true;

@@ -1,10 +1,8 @@
 import { type ContactColumn, sheetColumns } from "../contacts/columns.ts";
-import type { ContactFilter } from "../contacts/query.ts";
-import type { Queryable } from "../db/db.ts";
 import type { CellKind } from "../spreadsheet/columns.ts";
 import { BOM, type CsvDelimiter, quoter } from "../spreadsheet/csv-writer.ts";
 import { neutralise } from "../spreadsheet/neutralise.ts";
-import { type Keyed, keysetBatches, SERVER_AHEAD, TagNames, tagIdsText } from "./rows.ts";
+import { type ExportRead, type Keyed, keysetBatches, SERVER_AHEAD, TagNames, tagIdsText } from "./rows.ts";
 
 /**
  * Rows per query for CSV. At a million rows 5,000 was no quicker than 2,500 and raised
@@ -74,15 +72,9 @@ function plainLine(columns: readonly ContactColumn[], delimiter: CsvDelimiter): 
  * cell for cell what `csvChunks` writes for the same columns.
  */
 export async function* contactCsv(
-  columns: readonly ContactColumn[],
-  db: Queryable,
-  workspaceId: string,
-  filter: ContactFilter,
-  sort: string,
-  progress: { rows: number },
-  delimiter: CsvDelimiter,
-  batchSize = CSV_BATCH_SIZE,
+  options: ExportRead & { columns: readonly ContactColumn[]; delimiter: CsvDelimiter; batchSize?: number },
 ): AsyncGenerator<string> {
+  const { columns, db, workspaceId, delimiter, batchSize = CSV_BATCH_SIZE, ...read } = options;
   const quote = quoter(delimiter);
   const cell = (value: string | null, kind: CellKind = "text") =>
     value === null || value === "" ? "" : quote(neutralise(value, kind));
@@ -124,16 +116,14 @@ export async function* contactCsv(
   }
 
   yield `${BOM}${columns.map((c) => quote(c.header)).join(delimiter)}\r\n`;
-  const pages = keysetBatches<CsvRow>(
+  const pages = keysetBatches<CsvRow>({
     db,
     workspaceId,
-    filter,
-    sort,
-    progress,
+    ...read,
     batchSize,
-    csvSelect(columns),
-    SERVER_AHEAD,
-  );
+    select: csvSelect(columns),
+    ahead: SERVER_AHEAD,
+  });
   for await (const rows of pages) {
     const parts: string[] = [];
     let reloaded = false;

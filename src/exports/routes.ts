@@ -12,20 +12,20 @@ import {
 import { type ContactFilter, DEFAULT_SORT } from "../contacts/query.ts";
 import { ListQuery } from "../contacts/schema.ts";
 import { resolveFilter } from "../contacts/store.ts";
-import type { Db, Queryable } from "../db/db.ts";
+import type { Db } from "../db/db.ts";
 import { badRequest, invalid } from "../http/problem.ts";
 import * as S from "../http/schemas.ts";
 import { type CsvDelimiter, csvChunks } from "../spreadsheet/csv-writer.ts";
 import { xlsxStream } from "../spreadsheet/xlsx-writer.ts";
 import { contactCsv } from "./contactCsv.ts";
-import { contactBatches, EXPORT_BATCH_SIZE, SERVER_AHEAD } from "./rows.ts";
+import { contactBatches, EXPORT_BATCH_SIZE, type ExportRead, SERVER_AHEAD } from "./rows.ts";
 
 /** What an export reads: the contacts of a filter (none when the filter can match nothing). */
 interface Source {
   /** The columns written, in order. */
   columns: ContactColumn[];
   filter: ContactFilter | undefined;
-  args(): [Queryable, string, ContactFilter, string, { rows: number }];
+  read: ExportRead;
   /** PGlite, in this process: its CSV takes the general writer (see `csv`), and it reads one batch at a time. */
   inProcess: boolean;
 }
@@ -39,9 +39,13 @@ function csv(source: Source, delimiter: CsvDelimiter) {
   const columns = sheetColumns(source.columns);
   if (!source.filter) return csvChunks(columns, noRows(), delimiter);
   if (source.inProcess) {
-    return csvChunks(columns, contactBatches(source.columns, ...source.args(), EXPORT_BATCH_SIZE), delimiter);
+    return csvChunks(
+      columns,
+      contactBatches({ columns: source.columns, ...source.read, batchSize: EXPORT_BATCH_SIZE }),
+      delimiter,
+    );
   }
-  return contactCsv(source.columns, ...source.args(), delimiter);
+  return contactCsv({ columns: source.columns, ...source.read, delimiter });
 }
 
 /** The formats of the Export menu: what each is called in the URL, its file and its writer. */
@@ -53,13 +57,13 @@ const FORMATS = {
       xlsxStream(
         sheetColumns(source.columns),
         source.filter
-          ? contactBatches(
-              source.columns,
-              ...source.args(),
-              EXPORT_BATCH_SIZE,
-              "serials",
-              source.inProcess ? 1 : SERVER_AHEAD,
-            )
+          ? contactBatches({
+              columns: source.columns,
+              ...source.read,
+              batchSize: EXPORT_BATCH_SIZE,
+              times: "serials",
+              ahead: source.inProcess ? 1 : SERVER_AHEAD,
+            })
           : noRows(),
       ),
   },
@@ -175,7 +179,7 @@ export const exportRoutes =
         const source: Source = {
           columns: contactColumns(),
           filter,
-          args: () => [db, workspace.id, filter as ContactFilter, sort, progress],
+          read: { db, workspaceId: workspace.id, filter: filter as ContactFilter, sort, progress },
           inProcess: db.kind === "pglite",
         };
         const body = new PassThrough();

@@ -72,6 +72,34 @@ export class TagNames {
  */
 export const SERVER_AHEAD = 2;
 
+/** What an export reads: whose contacts, which of them, in which order, and how many at a time. */
+export interface ExportRead {
+  db: Queryable;
+  workspaceId: string;
+  filter: ContactFilter;
+  /** The list's sort (`name`, `-createdAt`…). */
+  sort: string;
+  /** Counts the rows read so far (for the audit log). */
+  progress: { rows: number };
+}
+
+export interface BatchOptions extends ExportRead {
+  batchSize: number;
+  /** How many batches are read at once (on a PostgreSQL server, SERVER_AHEAD); 1 by default. */
+  ahead?: number;
+}
+
+export interface KeysetOptions extends BatchOptions {
+  /** The columns each row is read with (SQL over the alias `c`). */
+  select: string;
+}
+
+export interface ContactBatchOptions extends BatchOptions {
+  columns: readonly ContactColumn[];
+  /** Times as ISO 8601 text (CSV) or as spreadsheet serials (xlsx); ISO by default. */
+  times?: "iso" | "serials";
+}
+
 /**
  * The rows of a filter in keyset batches, in the list's sort order, each row with the
  * columns of `select`. Each batch is a query of its own (no transaction, no cursor, no
@@ -87,16 +115,8 @@ export const SERVER_AHEAD = 2;
  * waits for; side by side they overlap, and the range keeps the batches adjoining even
  * when contacts change meanwhile.
  */
-export async function* keysetBatches<Row extends Keyed>(
-  db: Queryable,
-  workspaceId: string,
-  filter: ContactFilter,
-  sort: string,
-  progress: { rows: number },
-  batchSize: number,
-  select: string,
-  ahead = 1,
-): AsyncGenerator<Row[]> {
+export async function* keysetBatches<Row extends Keyed>(options: KeysetOptions): AsyncGenerator<Row[]> {
+  const { db, workspaceId, filter, sort, progress, batchSize, select, ahead = 1 } = options;
   const narrow = await isNarrowSearch(db, workspaceId, filter, sort);
   const inFlight = filter.q ? 1 : Math.max(1, ahead);
   const settle = <T>(promise: Promise<T>) => {
@@ -213,23 +233,14 @@ export function exportSelect(columns: readonly ContactColumn[], times: "iso" | "
  * The contacts of a filter as rows of cells by field, their tags named and joined with
  * ", ", their times as ISO text or (`times: "serials"`, for the xlsx) as date serials.
  */
-export async function* contactBatches(
-  columns: readonly ContactColumn[],
-  db: Queryable,
-  workspaceId: string,
-  filter: ContactFilter,
-  sort: string,
-  progress: { rows: number },
-  batchSize: number,
-  times: "iso" | "serials" = "iso",
-  ahead = 1,
-): AsyncGenerator<ContactCells[]> {
+export async function* contactBatches(options: ContactBatchOptions): AsyncGenerator<ContactCells[]> {
+  const { columns, db, workspaceId, times = "iso", ...batches } = options;
   const tags = new TagNames(db, workspaceId);
   await tags.load();
   const tagFields = columns.filter((column) => column.type === "tags").map((column) => column.field);
   const select = exportSelect(columns, times);
   type Fetched = ContactCells & Keyed;
-  for await (const rows of keysetBatches<Fetched>(db, workspaceId, filter, sort, progress, batchSize, select, ahead)) {
+  for await (const rows of keysetBatches<Fetched>({ db, workspaceId, ...batches, select })) {
     for (const field of tagFields) {
       await tags.cover(rows.map((row) => row[field] || null));
       for (const row of rows) {
