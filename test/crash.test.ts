@@ -170,7 +170,7 @@ describe.each(kinds)("SIGKILL during concurrent writes on %s", (kind) => {
         events: number;
       }>(
         `select c.external_id, c.last_name, c.version,
-                (select count(*)::int from contact_tags t where t.workspace_id = c.workspace_id and t.contact_id = c.id) as tags,
+                (select count(*)::int from tags t where t.workspace_id = c.workspace_id and t.id = any(c.tag_ids)) as tags,
                 (select count(*)::int from audit_events a where a.workspace_id = c.workspace_id and a.contact_id = c.id) as events
          from contacts c`,
       );

@@ -2,6 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/db/db.ts";
 import { migrate, readMigrations } from "../src/db/migrate.ts";
 import { openPostgres } from "../src/db/postgres.ts";
+import {
+  addTags,
+  catalogueTags,
+  deleteTag,
+  linkTags,
+  listTags,
+  removeTag,
+  replaceTags,
+} from "../src/tags/repository.ts";
 import { type DatabaseKind, databases, freshDatabase } from "./server.ts";
 
 // The tenant table itself (its id is the workspace id) and the migration log are the only
@@ -31,46 +40,70 @@ describe.each(databases())("schema on %s", (kind: DatabaseKind) => {
     expect(offenders).toEqual([]);
   });
 
-  it("keeps each contact's tag_ids equal to its contact_tags, whatever changes them", async () => {
+  it("keeps each contact's tag_ids sorted, distinct and in the catalogue, whatever changes them", async () => {
     const [ws] = await db.query<{ id: string }>(
       "insert into workspaces (slug, name, cursor_secret) values ('tag-ids', 'Tag ids', '\\x00') returning id",
     );
     const w = (ws as { id: string }).id;
-    const tag = async (name: string) =>
-      (
-        (
-          await db.query<{ id: string }>("insert into tags (workspace_id, name) values ($1, $2) returning id", [
-            w,
-            name,
-          ])
-        )[0] as { id: string }
-      ).id;
-    const [a, b, c] = [await tag("A"), await tag("B"), await tag("C")];
     const contacts = await db.query<{ id: string }>(
       "insert into contacts (workspace_id, first_name) select $1, 'n' || i from generate_series(1, 3) i returning id",
       [w],
     );
-    const [x, y, z] = contacts.map((r) => r.id);
-    const link =
-      "insert into contact_tags (workspace_id, contact_id, tag_id) select $1, * from unnest($2::uuid[], $3::uuid[])";
-    await db.query(link, [w, [x, x, x, y, z], [a, b, c, b, c]]);
-    await db.query("delete from contact_tags where workspace_id = $1 and contact_id = $2 and tag_id = $3", [w, x, a]);
-    await db.query("delete from tags where workspace_id = $1 and id = $2", [w, c]);
-    await db.transaction(async (tx) => {
-      await tx.query(link, [w, [y], [a]]);
-      await tx.query("delete from contact_tags where workspace_id = $1 and contact_id = $2 and tag_id = $3", [w, y, b]);
-    });
-    await db.query("delete from contacts where workspace_id = $1 and id = $2", [w, z]);
+    const [x, y, z] = contacts.map((r) => r.id) as [string, string, string];
+    const ids = await catalogueTags(db, w, ["A", "B", "C", "D"]);
+    const [a, b, c] = ["a", "b", "c"].map((k) => ids.get(k) as string) as [string, string, string];
+    const names = async () =>
+      (
+        await db.query<{ names: string[] }>(
+          `select array(select t.name from tags t where t.workspace_id = c.workspace_id and t.id = any(c.tag_ids)
+                        order by t.name) as names
+           from contacts c where c.workspace_id = $1 order by c.first_name`,
+          [w],
+        )
+      ).map((r) => r.names);
+    const check = async () => {
+      const rows = await db.query<{ tag_ids: string[]; known: string[] }>(
+        `select c.tag_ids::text[] as tag_ids,
+           array(select t.id::text from tags t where t.workspace_id = c.workspace_id and t.id = any(c.tag_ids)
+                 order by t.id) as known
+         from contacts c where c.workspace_id = $1`,
+        [w],
+      );
+      for (const row of rows) {
+        expect(row.tag_ids).toEqual([...new Set(row.tag_ids)].sort());
+        expect(row.tag_ids).toEqual(row.known);
+      }
+    };
 
-    const rows = await db.query<{ id: string; tag_ids: string[]; linked: string[] }>(
-      `select c.id, c.tag_ids::text[] as tag_ids,
-         coalesce((select array_agg(ct.tag_id::text order by ct.tag_id) from contact_tags ct
-                   where ct.workspace_id = c.workspace_id and ct.contact_id = c.id), '{}') as linked
-       from contacts c where c.workspace_id = $1 order by c.first_name`,
-      [w],
-    );
-    expect(rows.map((r) => r.tag_ids)).toEqual([[b], [a]]);
-    for (const row of rows) expect(row.tag_ids).toEqual(row.linked);
+    await db.transaction((tx) => linkTags(tx, w, { contactIds: [x, x, x, y, z, z], tagIds: [c, a, b, b, c, c] }));
+    await check();
+    expect(await names()).toEqual([["A", "B", "C"], ["B"], ["C"]]);
+    await db.transaction((tx) => addTags(tx, w, y, ["d", "B", "a", "D"]));
+    await check();
+    expect(await names()).toEqual([["A", "B", "C"], ["A", "B", "D"], ["C"]]);
+    expect(await db.transaction((tx) => removeTag(tx, w, x, "a"))).toBe(true);
+    expect(await db.transaction((tx) => removeTag(tx, w, x, "a"))).toBe(false);
+    await check();
+    await db.transaction((tx) => replaceTags(tx, w, z, ["D", "b", "d", "New"]));
+    await check();
+    expect(await names()).toEqual([
+      ["B", "C"],
+      ["A", "B", "D"],
+      ["B", "D", "New"],
+    ]);
+    expect(await db.transaction((tx) => deleteTag(tx, w, "b"))).toBe("B");
+    await check();
+    expect(await names()).toEqual([["C"], ["A", "D"], ["D", "New"]]);
+    await db.transaction((tx) => replaceTags(tx, w, y, []));
+    await db.query("delete from contacts where workspace_id = $1 and id = $2", [w, z]);
+    await check();
+    expect(await names()).toEqual([["C"], []]);
+    expect(await listTags(db, w)).toEqual([
+      { name: "A", contactCount: 0 },
+      { name: "C", contactCount: 1 },
+      { name: "D", contactCount: 0 },
+      { name: "New", contactCount: 0 },
+    ]);
     await db.query("delete from workspaces where id = $1", [w]);
   });
 

@@ -274,7 +274,6 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
   async function theirState(): Promise<unknown> {
     const tables = [
       "contacts",
-      "contact_tags",
       "contact_identities",
       "tags",
       "api_tokens",
@@ -295,7 +294,7 @@ describe.each(databases())("tenant isolation sweep on %s", (kind) => {
       }),
     );
     const contacts = await server.db.query(
-      "select id, first_name, email, version, updated_at from contacts where workspace_id = $1 order by id",
+      "select id, first_name, email, version, updated_at, tag_ids from contacts where workspace_id = $1 order by id",
       [theirs.id],
     );
     const [workspace] = await server.db.query("select name, default_country, languages from workspaces where id = $1", [

@@ -277,10 +277,7 @@ function tagIdList(target: Target, tagIds: Map<string, string>): string {
   return [...ids].sort().join(" ");
 }
 
-/**
- * New contacts go in with their tag ids filled in, so the trigger that keeps tag_ids equal
- * to contact_tags finds nothing to rewrite when their tags are linked.
- */
+/** New contacts go in with their tag ids filled in. */
 async function insertContacts(tx: Queryable, workspaceId: string, targets: Target[], tagIds: Map<string, string>) {
   if (targets.length === 0) return;
   const columns = WRITTEN.map((f) => FIELD_COLUMNS[f]);
@@ -333,7 +330,9 @@ async function tagContacts(
   if (tagIds.size === 0) return;
   const contactIds: string[] = [];
   const linked: string[] = [];
+  // A new contact went in with its tags already.
   for (const target of targets) {
+    if (target.isNew) continue;
     for (const tag of target.tags) {
       const id = tagIds.get(tag.toLowerCase());
       if (!id) continue;
@@ -342,8 +341,7 @@ async function tagContacts(
     }
   }
   const added = await linkTags(tx, workspaceId, { contactIds, tagIds: linked });
-  const newIds = new Set(targets.filter((t) => t.isNew).map((t) => t.id));
-  const bump = [...added].filter((id) => !changed.has(id) && !newIds.has(id));
+  const bump = [...added].filter((id) => !changed.has(id));
   if (bump.length) {
     await tx.query(
       "update contacts set version = version + 1, updated_at = now() where workspace_id = $1 and id = any($2::uuid[])",

@@ -79,7 +79,7 @@ describe("seedContacts on PGlite", () => {
 
       const [row] = await db.query<{ n: number; emails: number; tagged: number }>(
         `select count(*)::int as n, count(distinct lower(email))::int as emails,
-           (select count(distinct contact_id)::int from contact_tags where workspace_id = $1) as tagged
+           (count(*) filter (where tag_ids <> '{}'))::int as tagged
          from contacts where workspace_id = $1`,
         [workspace.id],
       );

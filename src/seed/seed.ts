@@ -48,8 +48,7 @@ async function seedTagIds(db: Queryable, workspaceId: string): Promise<Map<strin
   return new Map(rows.map((r) => [r.name, r.id]));
 }
 
-// tag_ids arrive filled in ("id id", sorted), so the trigger that keeps them equal to
-// contact_tags finds nothing to rewrite when the batch's tags go in.
+// A contact's tags are its tag_ids, filled in here ("id id", sorted).
 const CONTACT_INSERT = `insert into contacts (workspace_id, id, first_name, last_name, email, phone, phone_digits,
     language, timezone, external_id, created_at, updated_at, last_seen_at, tag_ids)
   select $1, u.id, u.first_name, u.last_name, u.email, u.phone, u.phone_digits, u.language, u.timezone,
@@ -63,7 +62,6 @@ const CONTACT_INSERT = `insert into contacts (workspace_id, id, first_name, last
 
 interface Batch {
   params: unknown[];
-  tags: { contactId: string; tagId: string }[];
 }
 
 function buildBatch(
@@ -74,7 +72,6 @@ function buildBatch(
   tagIds: Map<string, string>,
 ): Batch {
   const columns: unknown[][] = Array.from({ length: 13 }, () => []);
-  const tags: Batch["tags"] = [];
   for (let index = from; index < to; index++) {
     const c = generateContact(index, timeline);
     const id = randomUUID();
@@ -97,26 +94,14 @@ function buildBatch(
     values.forEach((value, i) => {
       columns[i]?.push(value);
     });
-    for (const tagId of contactTagIds) tags.push({ contactId: id, tagId });
   }
-  return { params: [workspaceId, ...columns], tags };
+  return { params: [workspaceId, ...columns] };
 }
 
-async function writeBatch(db: Db, workspaceId: string, batch: Batch): Promise<number> {
-  return db.transaction(async (tx) => {
-    const inserted = await tx.query<{ id: string }>(CONTACT_INSERT, batch.params);
-    // A contact skipped for a clash with an existing one gets no tags either.
-    const kept = new Set(inserted.map((r) => r.id));
-    const tags = batch.tags.filter((t) => kept.has(t.contactId));
-    if (tags.length) {
-      await tx.query(
-        `insert into contact_tags (workspace_id, contact_id, tag_id)
-         select $1, * from unnest($2::uuid[], $3::uuid[]) on conflict do nothing`,
-        [workspaceId, tags.map((t) => t.contactId), tags.map((t) => t.tagId)],
-      );
-    }
-    return inserted.length;
-  });
+async function writeBatch(db: Db, batch: Batch): Promise<number> {
+  // A contact skipped for a clash with an existing one is not written (nor its tags).
+  const inserted = await db.query<{ id: string }>(CONTACT_INSERT, batch.params);
+  return inserted.length;
 }
 
 /**
@@ -144,14 +129,14 @@ export async function seedContacts(db: Db, workspace: Workspace, options: SeedOp
       added += await pending;
       options.onProgress?.({ added, total: options.count, elapsedMs: performance.now() - began });
     }
-    pending = writeBatch(db, workspace.id, batch);
+    pending = writeBatch(db, batch);
   }
   if (pending) {
     added += await pending;
     options.onProgress?.({ added, total: options.count, elapsedMs: performance.now() - began });
   }
   // Fresh statistics, so the planner picks the indexes for the new data at once.
-  if (db.kind === "postgres" && added > 0) await db.query("analyze contacts, contact_tags");
+  if (db.kind === "postgres" && added > 0) await db.query("analyze contacts");
   await maintainTables(db); // the embedded database: analyse and vacuum what the seed changed
   return { workspace, start, added, elapsedMs: performance.now() - began };
 }
