@@ -6,6 +6,7 @@ import { SecretsUnreadable } from "../channels/secrets.ts";
 import { loadChannel } from "../channels/service.ts";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/db.ts";
+import { PollLoop } from "../jobs/poll-loop.ts";
 import { claimMessage, markFailed, markRetry, markSent, type OutboxRow, releaseLeases } from "./repository.ts";
 
 /** Attempts before a message that keeps meeting network errors or 5xx answers fails. */
@@ -23,50 +24,34 @@ const LEASE_SECONDS = 60;
  */
 export class MessageSender {
   readonly worker = `${process.pid}-${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private again = false;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly db: Db,
     private readonly config: Config,
     private readonly log: FastifyBaseLogger,
-    private readonly pollMs = 1000,
-  ) {}
+    pollMs = 1000,
+  ) {
+    this.loop = new PollLoop(() => this.drain(), pollMs);
+  }
 
   async start() {
     if (this.db.kind === "pglite") await releaseLeases(this.db);
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
+  /** Sends what is queued now instead of at the next poll (after a message was queued). */
   wake() {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      } else this.timer = setTimeout(() => this.wake(), this.pollMs);
-    });
+    this.loop.wake();
   }
 
   async stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
   private async drain() {
     for (;;) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       let row: OutboxRow | undefined;
       try {
         row = await claimMessage(this.db, this.worker, LEASE_SECONDS);

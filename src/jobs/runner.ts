@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db, Queryable } from "../db/db.ts";
+import { PollLoop } from "./poll-loop.ts";
 import {
   claimJob,
   type Job,
@@ -71,13 +72,9 @@ export class JobRunner {
   readonly worker = `${process.pid}-${randomUUID()}`;
   private readonly kinds = new Map<string, JobKind>();
   private readonly leaseSeconds: number;
-  private readonly pollMs: number;
   private readonly maxAttempts: number;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly loop: PollLoop;
   private current: Lease | undefined;
-  private stopped = true;
-  private again = false;
 
   constructor(
     private readonly db: Db,
@@ -85,7 +82,7 @@ export class JobRunner {
     private readonly options: RunnerOptions = {},
   ) {
     this.leaseSeconds = options.leaseSeconds ?? 30;
-    this.pollMs = options.pollMs ?? 1000;
+    this.loop = new PollLoop(() => this.drain(), options.pollMs ?? 1000);
     this.maxAttempts = options.maxAttempts ?? 5;
     for (const [kind, handler] of Object.entries(handlers)) this.handle(kind, handler);
   }
@@ -102,39 +99,24 @@ export class JobRunner {
       // running belonged to a process that died: take it back at once.
       await requeueAllRunning(this.db);
     }
-    this.stopped = false;
-    this.wake();
+    this.loop.start();
   }
 
   /** Looks for work now instead of at the next poll (after this process queued a job). */
   wake() {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.drain().finally(() => {
-      this.running = undefined;
-      if (this.stopped) return;
-      if (this.again) {
-        this.again = false;
-        this.wake();
-      } else this.timer = setTimeout(() => this.wake(), this.pollMs);
-    });
+    this.loop.wake();
   }
 
   /** Stops claiming; the job in hand stops at its next safe point and is handed back. */
   async stop() {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    const stopped = this.loop.stop();
     this.current?.controller.abort(new Error("the server is stopping"));
-    await this.running;
+    await stopped;
   }
 
   private async drain() {
     for (;;) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       let job: Job | undefined;
       try {
         job = await claimJob(this.db, this.worker, this.leaseSeconds);
@@ -162,7 +144,7 @@ export class JobRunner {
       await markJobDone(this.db, lease);
     } catch (error) {
       if (error instanceof LeaseLost) return;
-      if (lease.signal.aborted && this.stopped) {
+      if (lease.signal.aborted && this.loop.stopped) {
         // Handed back for another process (or this one after a restart) to finish.
         await requeueJob(this.db, lease).catch(() => {});
         return;

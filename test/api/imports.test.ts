@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import yazl from "yazl";
-import { allContacts, csv, importFile, settle, upload } from "./imports-helpers.ts";
-import { createWorkspace, databases, startServer, type TestServer } from "./server.ts";
+import { allContacts, csv, importFile, settle, upload } from "../imports-helpers.ts";
+import { createWorkspace, databases, startServer, type TestServer } from "../server.ts";
 
 const LIMIT = 4 * 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 describe.each(databases())("contacts on %s", (kind) => {
   let server: TestServer;

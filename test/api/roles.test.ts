@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/app.ts";
-import { ROUTE_ROLES } from "../src/auth/roles.ts";
-import { readConfig } from "../src/config.ts";
-import { Client, createWorkspace, databases, freshDatabase, startServer, type TestServer } from "./server.ts";
+import { buildApp } from "../../src/app.ts";
+import { ROUTE_ROLES } from "../../src/auth/roles.ts";
+import { readConfig } from "../../src/config.ts";
+import { Client, createWorkspace, databases, freshDatabase, startServer, type TestServer } from "../server.ts";
 
 /** Routes only an admin may call (newer features add their own admin routes beside these). */
 const ADMIN_ONLY = [

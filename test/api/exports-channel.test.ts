@@ -1,6 +1,6 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 /** The export takes the list's Channel filter, so the web app's export matches the filtered list. */
 describe.each(databases())("export by channel (%s)", (kind) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allContacts, importFile, settle, upload } from "./imports-helpers.ts";
-import { type Client, createWorkspace, databases, startServer, type TestServer } from "./server.ts";
+import { allContacts, importFile, settle, upload } from "../imports-helpers.ts";
+import { type Client, createWorkspace, databases, startServer, type TestServer } from "../server.ts";
 
 /**
  * Files from the contact tools people leave, written as those tools write them: their

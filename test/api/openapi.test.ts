@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWorkspace, startServer, type TestServer } from "./server.ts";
+import { createWorkspace, startServer, type TestServer } from "../server.ts";
 
 describe("OpenAPI document, reference page, health", () => {
   let server: TestServer;

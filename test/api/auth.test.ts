@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 const cookieOf = (response: { headers: Headers }) => (response.headers.get("set-cookie") ?? "").split(";")[0] as string;
 

@@ -1,8 +1,8 @@
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importFile } from "./imports-helpers.ts";
-import { type Client, createWorkspace, databases, startServer, type TestServer } from "./server.ts";
+import { importFile } from "../imports-helpers.ts";
+import { type Client, createWorkspace, databases, startServer, type TestServer } from "../server.ts";
 
 /** Columns an import cannot carry over: the ids and times the database gives. */
 const GIVEN = new Set(["ID", "Created at", "Updated at", "Last seen at"]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, createWorkspace, databases, startServer, type TestServer } from "./server.ts";
+import { Client, createWorkspace, databases, startServer, type TestServer } from "../server.ts";
 
 /** GET /setup tells the web app whether first-run setup is open, and whether nobody can sign in yet. */
 describe.each(databases())("GET /setup on %s", (kind) => {

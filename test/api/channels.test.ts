@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FakeProvider, type FakeSmtp, fakeMeta, fakeSmtp, fakeTwilio } from "./providers.ts";
-import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { type FakeProvider, type FakeSmtp, fakeMeta, fakeSmtp, fakeTwilio } from "../providers.ts";
+import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 const SECRET_KEY = randomBytes(32).toString("base64");
 const ACCESS_TOKEN = "EAAG-access-token-very-secret";

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { twilioSignature } from "../src/channels/webhooks.ts";
-import { inboundPayload, postWebhook, sign, statusPayload } from "./meta.ts";
-import { type FakeProvider, fakeMeta, fakeTwilio, until } from "./providers.ts";
-import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { twilioSignature } from "../../src/channels/webhooks.ts";
+import { inboundPayload, postWebhook, sign, statusPayload } from "../meta.ts";
+import { type FakeProvider, fakeMeta, fakeTwilio, until } from "../providers.ts";
+import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 const SECRET_KEY = randomBytes(32).toString("base64");
 const TOKEN = "EAAG-webhook-token";

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inboundPayload, postWebhook } from "./meta.ts";
-import { type FakeProvider, type FakeSmtp, fakeMeta, fakeSmtp, fakeTwilio, metaError, until } from "./providers.ts";
-import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import { inboundPayload, postWebhook } from "../meta.ts";
+import { type FakeProvider, type FakeSmtp, fakeMeta, fakeSmtp, fakeTwilio, metaError, until } from "../providers.ts";
+import { createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 const SECRET_KEY = randomBytes(32).toString("hex");
 const ACCESS_TOKEN = "EAAG-conversations-token";

@@ -7,8 +7,8 @@ import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Contact } from "../src/contacts/store.ts";
-import { type Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "./server.ts";
+import type { Contact } from "../../src/contacts/store.ts";
+import { type Client, createWorkspace, databases, startServer, type TestServer, type Workspace } from "../server.ts";
 
 const HEADERS = [
   "ID",
