@@ -1,18 +1,13 @@
 import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { FieldError } from "../http/problem.ts";
+import { LIMITS } from "./limits.ts";
 
 /**
  * The rules a contact's fields follow, wherever they come from (the API, an import).
  * Each function takes what a person or program sent and returns the stored form, or
  * throws a FieldError message.
  */
-export const LIMITS = {
-  name: 200,
-  email: 254,
-  externalId: 255,
-  phone: 64,
-  tag: 64,
-} as const;
+export { LIMITS };
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Anything without spaces and the characters RFC 5322 reserves, an @, and a dotted domain.

@@ -3,6 +3,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import ExcelJS from "exceljs";
 import type { Browser, BrowserContext, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/contacts/limits.ts";
 import { startServer, type TestServer } from "../server.ts";
 import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
 
@@ -117,6 +118,18 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     await dialog().getByRole("heading", { name: "Create user" }).waitFor();
     // The dialog takes the focus, on its first field.
     expect(await page.evaluate(() => document.activeElement?.getAttribute("type") ?? "")).toBe("text");
+    // Each field stops where the server would refuse (src/contacts/limits.ts).
+    for (const [name, limit] of [
+      ["First name", LIMITS.name],
+      ["Last name", LIMITS.name],
+      ["Email", LIMITS.email],
+      ["Phone", LIMITS.phone],
+      ["External ID", LIMITS.externalId],
+    ] as const) {
+      expect(await dialog().getByRole("textbox", { name, exact: true }).getAttribute("maxlength"), name).toBe(
+        String(limit),
+      );
+    }
     await fillContact({ "First name": "Zoë", "Last name": "de Vries", Email: "zoe@example.nl", Phone: "0612345678" });
     // As-you-type formatting in the workspace's country (NL).
     expect(await dialog().getByRole("textbox", { name: "Phone", exact: true }).inputValue()).toBe("06 12345678");
@@ -186,6 +199,7 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
 
   it("adds the tags Sales and Billing, removes one, and filters by tag", async () => {
     const tags = panel().getByRole("group", { name: "Tags" });
+    expect(await tags.getByRole("combobox", { name: "Add tag" }).getAttribute("maxlength")).toBe(String(LIMITS.tag));
     await tags.getByRole("combobox", { name: "Add tag" }).fill("Sales");
     await page.keyboard.press("Enter");
     await tags.getByRole("button", { name: "Remove Sales" }).waitFor();

@@ -11,6 +11,8 @@ interface TextInputProps {
   placeholder?: string;
   type?: "text" | "email" | "tel" | "password" | "search";
   autoComplete?: string;
+  /** The longest value, in characters (the server's LIMITS, web/src/types/limits.ts). */
+  maxLength?: number;
   autoFocus?: boolean;
   isRequired?: boolean;
   inputMode?: "text" | "email" | "tel";

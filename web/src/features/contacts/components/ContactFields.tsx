@@ -1,5 +1,6 @@
 import { type ReactNode, useMemo } from "react";
 import { TextInput } from "../../../components/TextInput.tsx";
+import { LIMITS } from "../../../types/limits.ts";
 import type { ContactDraft } from "../utils/draft.ts";
 import { LanguageField } from "./LanguageField.tsx";
 import { PhoneField } from "./PhoneField.tsx";
@@ -46,9 +47,25 @@ export function ContactFields({
   );
   return (
     <div className="form-grid">
-      {names && <TextInput label="First name" autoComplete="off" autoFocus={autoFocus} {...text("firstName")} />}
-      {names && <TextInput label="Last name" autoComplete="off" {...text("lastName")} />}
-      <TextInput label="Email" type="email" inputMode="email" autoComplete="off" className="wide" {...text("email")} />
+      {names && (
+        <TextInput
+          label="First name"
+          autoComplete="off"
+          autoFocus={autoFocus}
+          maxLength={LIMITS.name}
+          {...text("firstName")}
+        />
+      )}
+      {names && <TextInput label="Last name" autoComplete="off" maxLength={LIMITS.name} {...text("lastName")} />}
+      <TextInput
+        label="Email"
+        type="email"
+        inputMode="email"
+        autoComplete="off"
+        className="wide"
+        maxLength={LIMITS.email}
+        {...text("email")}
+      />
       <div className="wide">
         <PhoneField
           value={draft.phone}
@@ -72,7 +89,13 @@ export function ContactFields({
         error={errors.timezone}
         onProblem={report.timezone}
       />
-      <TextInput label="External ID" autoComplete="off" className="wide" {...text("externalId")} />
+      <TextInput
+        label="External ID"
+        autoComplete="off"
+        className="wide"
+        maxLength={LIMITS.externalId}
+        {...text("externalId")}
+      />
     </div>
   );
 }

@@ -10,6 +10,7 @@ import {
   Popover,
   TextField,
 } from "react-aria-components";
+import { LIMITS } from "../../../types/limits.ts";
 import { useComboChoice } from "../hooks/use-combo-choice.ts";
 import {
   type CountryCode,
@@ -83,6 +84,7 @@ export function PhoneField({ value, country, onChange, error, countryError, onCo
         className="field"
         type="tel"
         autoComplete="tel"
+        maxLength={LIMITS.phone}
         value={value}
         isInvalid={Boolean(error)}
         onChange={(text) => {

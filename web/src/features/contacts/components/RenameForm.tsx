@@ -3,6 +3,7 @@ import { useState } from "react";
 import { Button } from "react-aria-components";
 import { FormError } from "../../../components/FormError.tsx";
 import { TextInput } from "../../../components/TextInput.tsx";
+import { LIMITS } from "../../../types/limits.ts";
 import type { Contact, ContactInput } from "../api/types.ts";
 import { useGuardedUpdate } from "../hooks/use-guarded-update.ts";
 import { ConflictNotice } from "./ConflictNotice.tsx";
@@ -45,11 +46,18 @@ export function RenameForm({ contact, onDone }: RenameFormProps) {
         <TextInput
           label="First name"
           value={firstName}
+          maxLength={LIMITS.name}
           onChange={setFirstName}
           error={errors.fields.firstName}
           autoFocus
         />
-        <TextInput label="Last name" value={lastName} onChange={setLastName} error={errors.fields.lastName} />
+        <TextInput
+          label="Last name"
+          value={lastName}
+          maxLength={LIMITS.name}
+          onChange={setLastName}
+          error={errors.fields.lastName}
+        />
       </div>
       <FormError message={errors.form} />
       {theirs ? (

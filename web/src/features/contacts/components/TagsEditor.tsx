@@ -1,6 +1,7 @@
 import { type FormEvent, useId, useState } from "react";
 import { Button } from "react-aria-components";
 import { formErrors } from "../../../lib/form-errors.ts";
+import { LIMITS } from "../../../types/limits.ts";
 import { useAddTags, useRemoveTag } from "../api/contact-tags.ts";
 import { useTags } from "../api/get-tags.ts";
 import type { Contact } from "../api/types.ts";
@@ -71,7 +72,7 @@ export function TagsEditor({ contact }: { contact: Contact }) {
             value={name}
             onChange={(event) => setName(event.target.value)}
             list={listId}
-            maxLength={64}
+            maxLength={LIMITS.tag}
             autoComplete="off"
             placeholder="Type a tag and press Enter"
             aria-invalid={error ? true : undefined}
