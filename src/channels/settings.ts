@@ -100,10 +100,12 @@ function sender(check: Check, value: string) {
   const trimmed = value.trim();
   const match = /^(?:"?([^"<>]*)"?\s*)?<([^<>]+)>$/.exec(trimmed);
   const address = match ? (match[2] as string) : trimmed;
+  if (!address) {
+    check.errors.push({ field: "from", message: "is required" });
+    return trimmed;
+  }
   const errors: FieldError[] = [];
-  rules.check(errors, "from", () => {
-    if (!rules.email(address)) throw new Error("is required");
-  });
+  rules.check(errors, "from", () => rules.email(address));
   if (errors.length || /[\r\n]/.test(value)) check.errors.push({ field: "from", message: "is not an e-mail address" });
   return trimmed;
 }

@@ -111,6 +111,9 @@ describe.each(databases())("channels on %s", (kind) => {
     const bad: [string, unknown, string][] = [
       ["email", { smtpUrl: "http://mail.example.com", from: "a@example.com" }, "smtpUrl"],
       ["email", { smtpUrl: "smtp://mail.example.com", from: "not an address" }, "from"],
+      ["email", { smtpUrl: "smtp://mail.example.com", from: "" }, "from"],
+      ["email", { smtpUrl: "smtp://mail.example.com", from: "Shop <>" }, "from"],
+      ["email", { smtpUrl: "not a url", from: "" }, "smtpUrl"],
       ["email", { smtpUrl: "smtp://mail.example.com" }, "from"],
       ["whatsapp", { ...whatsapp(), phoneNumberId: "12 34" }, "phoneNumberId"],
       ["whatsapp", { ...whatsapp(), verifyToken: "short" }, "verifyToken"],
