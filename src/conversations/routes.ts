@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import { Type } from "@sinclair/typebox";
 import type { Config } from "../config.ts";
-import { decodeCursor, encodeCursor } from "../contacts/cursor.ts";
+import { decodeCursor, encodeCursor, type Position } from "../contacts/cursor.ts";
 import { getContact } from "../contacts/store.ts";
 import type { Db } from "../db/db.ts";
 import { notFound } from "../http/problem.ts";
@@ -10,6 +10,23 @@ import { conversationExists, conversationPage, messagePage } from "./repository.
 import { Conversation, ConversationItem, PageQuery, StartBody } from "./schema.ts";
 import { MessageSender } from "./sender.ts";
 import { startConversation } from "./service.ts";
+
+/** One page of a keyset-paged list: a row more than the page is read to tell whether another follows. */
+async function keysetPage<T extends { id: string }>(
+  secret: Buffer,
+  query: { limit?: number; cursor?: string },
+  sort: string,
+  read: (limit: number, after: Position | undefined) => Promise<T[]>,
+  keyOf: (row: T) => string,
+) {
+  const limit = query.limit ?? 50;
+  const after = query.cursor ? decodeCursor(secret, query.cursor, sort) : undefined;
+  const rows = await read(limit + 1, after);
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  const more = rows.length > limit && last;
+  return { items, nextCursor: more ? encodeCursor(secret, { sort, key: keyOf(last), id: last.id }) : null };
+}
 
 export const conversationRoutes =
   (db: Db, config: Config): FastifyPluginAsyncTypebox =>
@@ -65,20 +82,13 @@ export const conversationRoutes =
       async (request) => {
         const { workspace } = request.auth;
         await getContact(db, workspace.id, request.params.id);
-        const limit = request.query.limit ?? 50;
-        const after = request.query.cursor
-          ? decodeCursor(workspace.cursorSecret, request.query.cursor, "conversations")
-          : undefined;
-        const rows = await conversationPage(db, workspace.id, request.params.id, limit + 1, after);
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        return {
-          items: page,
-          nextCursor:
-            rows.length > limit && last
-              ? encodeCursor(workspace.cursorSecret, { sort: "conversations", key: last.lastMessageAt, id: last.id })
-              : null,
-        };
+        return keysetPage(
+          workspace.cursorSecret,
+          request.query,
+          "conversations",
+          (limit, after) => conversationPage(db, workspace.id, request.params.id, limit, after),
+          (row) => row.lastMessageAt,
+        );
       },
     );
 
@@ -100,20 +110,13 @@ export const conversationRoutes =
       async (request) => {
         const { workspace } = request.auth;
         if (!(await conversationExists(db, workspace.id, request.params.id))) throw notFound("conversation");
-        const limit = request.query.limit ?? 50;
-        const after = request.query.cursor
-          ? decodeCursor(workspace.cursorSecret, request.query.cursor, "messages")
-          : undefined;
-        const rows = await messagePage(db, workspace.id, request.params.id, limit + 1, after);
-        const page = rows.slice(0, limit);
-        const last = page.at(-1);
-        return {
-          items: page,
-          nextCursor:
-            rows.length > limit && last
-              ? encodeCursor(workspace.cursorSecret, { sort: "messages", key: last.createdAt, id: last.id })
-              : null,
-        };
+        return keysetPage(
+          workspace.cursorSecret,
+          request.query,
+          "messages",
+          (limit, after) => messagePage(db, workspace.id, request.params.id, limit, after),
+          (row) => row.createdAt,
+        );
       },
     );
   };
