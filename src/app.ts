@@ -25,7 +25,7 @@ import { conversationRoutes } from "./conversations/routes.ts";
 import { Message } from "./conversations/schema.ts";
 import type { Db } from "./db/db.ts";
 import { exportRoutes } from "./exports/routes.ts";
-import { notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
+import { badRequest, notFound, Problem, problemBody, sendProblem, toProblem } from "./http/problem.ts";
 import { Problem as ProblemSchema } from "./http/schemas.ts";
 import { identityRoutes } from "./identities/routes.ts";
 import { importRoutes } from "./imports/routes.ts";
@@ -85,6 +85,17 @@ export async function buildApp({ db, config, logger }: AppOptions) {
     if (entry) routeRoles.push(entry);
   });
   app.setValidatorCompiler(validatorCompiler());
+  // No text the product keeps can hold NUL (PostgreSQL refuses it): a query or path value
+  // with one is malformed, whatever the route.
+  app.addHook("preValidation", async (request) => {
+    const parts = { query: request.query, params: request.params } as Record<string, unknown>;
+    const errors = Object.values(parts).flatMap((values) =>
+      Object.entries((values ?? {}) as Record<string, unknown>)
+        .filter(([, value]) => [value].flat().some((v) => typeof v === "string" && v.includes("\u0000")))
+        .map(([field]) => ({ field, message: "must not contain a NUL character" })),
+    );
+    if (errors.length) throw badRequest(errors.map((e) => `${e.field}: ${e.message}`).join("; "), errors);
+  });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });

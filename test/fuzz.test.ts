@@ -465,7 +465,9 @@ describe.each(databases())("fuzzing the API on %s", (kind) => {
             /\n\s+at |node_modules|\bselect\b.*\bfrom\b|syntax error at|violates .* constraint/i,
           );
           if (request.method !== "GET") expect(await snapshot(), `partial write: ${what}`).toBe(before);
-          if (response.status === 422 && operations[c.op]?.body && typeof request.body === "string") {
+          // A path value of `.` or `..` leads the URL to another operation than the one drawn.
+          const sameOperation = !/\/\.\.?(\/|\?|$)/.test(request.path);
+          if (response.status === 422 && sameOperation && operations[c.op]?.body && typeof request.body === "string") {
             // A refused body names what is wrong with it: fields it sent or fields the operation knows.
             const operation = operations[c.op];
             const body = operation?.body ? resolve(doc, operation.body.schema) : {};

@@ -121,6 +121,16 @@ describe.each(databases())("listing, searching and counting on %s", (kind) => {
     }
     expect((await ws.operator.get("/contacts?sort=favourite")).status).toBe(400);
     expect((await ws.operator.get("/contacts?colour=red")).status).toBe(400);
+    // PostgreSQL text holds no NUL: such a value is malformed on every route, not a 500.
+    for (const path of [
+      "/contacts?q=%00",
+      "/contacts?tag=a%00b",
+      "/channels/whatsapp/webhook?hub.mode=subscribe&hub.verify_token=%00&hub.challenge=1",
+    ]) {
+      const response = await ws.operator.get(path);
+      expect(response.status, path).toBe(400);
+      expect(response.body.errors[0].message, path).toBe("must not contain a NUL character");
+    }
     const first = await ws.operator.get("/contacts?limit=2");
     const cursor: string = first.body.nextCursor;
     expect(cursor).toBeTruthy();
