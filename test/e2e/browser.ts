@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium; the tests never download a browser. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -54,4 +54,34 @@ export function buildWebIfStale() {
     { cwd: root, encoding: "utf8" },
   );
   if (result.status !== 0) throw new Error(`vite build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/**
+ * A page in a new context of `browser`, signed in with `cookie` when given, that records
+ * script errors and CSP violations in `pageErrors` (failed requests are part of the flows).
+ */
+export async function openPage(
+  browser: Browser,
+  options: { locale: string; viewport: { width: number; height: number }; cookie?: string; origin?: string },
+  pageErrors: string[],
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: options.viewport,
+    locale: options.locale,
+    timezoneId: "Europe/Amsterdam",
+  });
+  if (options.cookie && options.origin) {
+    const [name, value] = options.cookie.split("=") as [string, string];
+    await context.addCookies([{ name, value, url: options.origin }]);
+  }
+  const page = await context.newPage();
+  // Generous: the machine running the suite may be busy with other tests.
+  page.setDefaultTimeout(20_000);
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+      pageErrors.push(message.text());
+    }
+  });
+  return { context, page };
 }

@@ -1,7 +1,7 @@
-import type { Browser, BrowserContext, Locator, Page, Request } from "playwright-core";
+import type { Browser, Locator, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWorkspace, startServer, type TestServer, type Workspace } from "../server.ts";
-import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
+import { browserAvailable, buildWebIfStale, launchChromium, openPage } from "./browser.ts";
 
 /**
  * The contact form's comboboxes (Language, Timezone, Phone country) in a Chromium set to
@@ -14,7 +14,6 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
   let server: TestServer;
   let workspace: Workspace;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   /** Every write the page sent to the contacts API, in order. */
   const writes: { method: string; url: string; body: Record<string, unknown> }[] = [];
@@ -25,21 +24,16 @@ describe.skipIf(!browserAvailable())("comboboxes in a Dutch browser", () => {
     server = await startServer("pglite");
     workspace = await createWorkspace(server);
     browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: "nl-NL",
-      timezoneId: "Europe/Amsterdam",
-    });
-    const [name, value] = (workspace.adminSession.auth.cookie as string).split("=") as [string, string];
-    await context.addCookies([{ name, value, url: server.origin }]);
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        pageErrors.push(message.text());
-      }
-    });
+    ({ page } = await openPage(
+      browser,
+      {
+        locale: "nl-NL",
+        viewport: { width: 1280, height: 800 },
+        cookie: workspace.adminSession.auth.cookie as string,
+        origin: server.origin,
+      },
+      pageErrors,
+    ));
     page.on("request", (request: Request) => {
       if (!/\/api\/v1\/contacts(\/|$)/.test(new URL(request.url()).pathname)) return;
       if (request.method() === "GET") return;

@@ -1,11 +1,11 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { AxeBuilder } from "@axe-core/playwright";
 import ExcelJS from "exceljs";
-import type { Browser, BrowserContext, Download, Page } from "playwright-core";
+import type { Browser, Download, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../../src/contacts/limits.ts";
 import { startServer, type TestServer } from "../server.ts";
-import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
+import { browserAvailable, buildWebIfStale, launchChromium, openPage } from "./browser.ts";
 
 /**
  * The web app in a real Chromium against the real server on a fresh database, the way a
@@ -23,7 +23,6 @@ const ADMIN = {
 describe.skipIf(!browserAvailable())("web app in Chromium", () => {
   let server: TestServer;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   /** Script errors and CSP violations; failed requests (401, 409, 412…) are part of the flows. */
   const pageErrors: string[] = [];
@@ -32,20 +31,7 @@ describe.skipIf(!browserAvailable())("web app in Chromium", () => {
     buildWebIfStale();
     server = await startServer("pglite");
     browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      locale: "en-GB",
-      timezoneId: "Europe/Amsterdam",
-    });
-    page = await context.newPage();
-    // Generous: the machine running the suite may be busy with other tests.
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        pageErrors.push(message.text());
-      }
-    });
+    ({ page } = await openPage(browser, { locale: "en-GB", viewport: { width: 1280, height: 800 } }, pageErrors));
   });
 
   afterAll(async () => {

@@ -2,12 +2,12 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AxeBuilder } from "@axe-core/playwright";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inboundPayload, postWebhook, statusPayload } from "../meta.ts";
 import { createWorkspace, startServer, type TestServer, type Workspace } from "../server.ts";
-import { browserAvailable, buildWebIfStale, launchChromium } from "./browser.ts";
+import { browserAvailable, buildWebIfStale, launchChromium, openPage } from "./browser.ts";
 
 /**
  * Reaching a contact from the web app, against real outside services the test starts: an
@@ -150,7 +150,6 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
   let workspace: Workspace;
   let contactId: string;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
 
@@ -176,21 +175,16 @@ describe.skipIf(!browserAvailable())("reaching a contact in Chromium", () => {
     expect(other.status).toBe(201);
 
     browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: "en-GB",
-      timezoneId: "Europe/Amsterdam",
-    });
-    const [name, value] = (workspace.adminSession.auth.cookie as string).split("=") as [string, string];
-    await context.addCookies([{ name, value, url: server.origin }]);
-    page = await context.newPage();
-    page.setDefaultTimeout(20_000);
-    page.on("pageerror", (error) => pageErrors.push(error.message));
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
-        pageErrors.push(message.text());
-      }
-    });
+    ({ page } = await openPage(
+      browser,
+      {
+        locale: "en-GB",
+        viewport: { width: 1280, height: 900 },
+        cookie: workspace.adminSession.auth.cookie as string,
+        origin: server.origin,
+      },
+      pageErrors,
+    ));
   });
 
   afterAll(async () => {
