@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Db } from "../src/db/db.ts";
 import { openPglite } from "../src/db/pglite.ts";
-import { type ServerProcess, spawnServer } from "./process.ts";
+import { type ServerProcess, setupWithToken, spawnServer } from "./process.ts";
 import { freshDatabase } from "./server.ts";
 
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 3);
@@ -56,24 +56,7 @@ describe.each(kinds)("SIGKILL during concurrent writes on %s", (kind) => {
       env = { ...env, DATABASE_URL: pg.url as string };
     }
     let server: ServerProcess = await spawnServer(env);
-    const setup = await fetch(`${server.url}/setup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        workspaceName: "Crash",
-        name: "Ann",
-        email: "ann@crash.example",
-        password: "long enough password",
-      }),
-    });
-    expect(setup.status).toBe(201);
-    const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] as string;
-    const tokenResponse = await fetch(`${server.url}/tokens`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie, origin: server.origin },
-      body: JSON.stringify({ name: "writer", role: "admin" }),
-    });
-    const token = ((await tokenResponse.json()) as { token: string }).token;
+    const token = await setupWithToken(server, "Crash", "ann@crash.example");
     const known = new Map<string, Known>();
     let serial = 0;
     let acknowledged = 0;

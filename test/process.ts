@@ -75,3 +75,24 @@ export function processState(pid: number): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Sets up the workspace of a server just started (`POST /setup`) and returns an admin API
+ * token for it; throws when either step is refused.
+ */
+export async function setupWithToken(server: ServerProcess, workspaceName: string, email: string): Promise<string> {
+  const setup = await fetch(`${server.url}/setup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ workspaceName, name: "Ann", email, password: "long enough password" }),
+  });
+  if (setup.status !== 201) throw new Error(`setup answered ${setup.status}: ${await setup.text()}`);
+  const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] as string;
+  const tokenResponse = await fetch(`${server.url}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", cookie, origin: server.origin },
+    body: JSON.stringify({ name: "writer", role: "admin" }),
+  });
+  if (tokenResponse.status !== 201) throw new Error(`POST /tokens answered ${tokenResponse.status}`);
+  return ((await tokenResponse.json()) as { token: string }).token;
+}

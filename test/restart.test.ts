@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { processState, type ServerProcess, spawnServer } from "./process.ts";
+import { processState, type ServerProcess, setupWithToken, spawnServer } from "./process.ts";
 
 describe("the server process on the embedded database", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "contacts-restart-"));
@@ -80,25 +80,7 @@ describe("restarting the embedded database's server at once after SIGKILL", () =
       return server;
     };
     let server = await start();
-    const setup = await fetch(`${server.url}/setup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        workspaceName: "Restarts",
-        name: "Ann",
-        email: "ann@restarts.example",
-        password: "long enough password",
-      }),
-    });
-    expect(setup.status).toBe(201);
-    const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] as string;
-    const tokenResponse = await fetch(`${server.url}/tokens`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie, origin: server.origin },
-      body: JSON.stringify({ name: "writer", role: "admin" }),
-    });
-    expect(tokenResponse.status).toBe(201);
-    const auth = { authorization: `Bearer ${((await tokenResponse.json()) as { token: string }).token}` };
+    const auth = { authorization: `Bearer ${await setupWithToken(server, "Restarts", "ann@restarts.example")}` };
     const acknowledged: { id: string; externalId: string }[] = [];
 
     for (let cycle = 1; cycle <= 10; cycle++) {
